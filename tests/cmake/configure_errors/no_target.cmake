@@ -1,0 +1,2 @@
+# expect: verifysdk_add_refresh() needs a target name as its first argument.
+verifysdk_add_refresh()

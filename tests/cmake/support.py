@@ -1,0 +1,245 @@
+"""Helpers shared by the CMake integration tests: command-line settings, a
+clean environment for the builds under test, the emulator of the service, and
+running CMake.
+
+Every test script takes the same options (see `parse_settings`); CTest passes
+them from tests/cmake/CMakeLists.txt. Whatever a script does not recognise is
+handed to unittest, so `-k name` and `-v` work.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+
+SKIPPED = 77  # exit code that CTest is told means "skipped" (SKIP_RETURN_CODE)
+
+TEST_KEY_ID = "testid"
+TEST_KEY_SECRET = "testsecret"
+
+
+class Settings:
+    tool = None         # the verifysdk executable under test
+    source_dir = None   # the verifysdk repository
+    work_dir = None     # a folder this test may fill; emptied first
+    generator = None    # CMake generator for the project under test
+    keep = False        # keep work_dir afterwards, for a look
+
+
+SETTINGS = Settings()
+
+
+def parse_settings(description):
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--tool", required=True)
+    parser.add_argument("--source-dir", required=True)
+    parser.add_argument("--work-dir", required=True)
+    parser.add_argument("--generator", default="Ninja")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the work folder afterwards")
+    args, rest = parser.parse_known_args()
+    SETTINGS.tool = os.path.abspath(args.tool)
+    SETTINGS.source_dir = os.path.abspath(args.source_dir)
+    SETTINGS.work_dir = os.path.abspath(args.work_dir)
+    SETTINGS.generator = args.generator
+    SETTINGS.keep = args.keep or os.environ.get("VERIFYSDK_TEST_KEEP") == "1"
+    return [sys.argv[0]] + rest
+
+
+def run_tests(description):
+    """Parse the settings, prepare work_dir, run this module's tests."""
+    argv = parse_settings(description)
+    missing = generator_missing(SETTINGS.generator)
+    if missing:
+        print("SKIPPED: %s" % missing)
+        return SKIPPED
+    shutil.rmtree(SETTINGS.work_dir, ignore_errors=True)
+    os.makedirs(SETTINGS.work_dir)
+    program = unittest.main(module="__main__", argv=argv, exit=False,
+                            verbosity=2)
+    ok = program.result.wasSuccessful()
+    if ok and not SETTINGS.keep:
+        shutil.rmtree(SETTINGS.work_dir, ignore_errors=True)
+    elif not ok:
+        print("work folder kept for a look: %s" % SETTINGS.work_dir)
+    return 0 if ok else 1
+
+
+def generator_missing(generator):
+    if generator.startswith("Ninja") and not shutil.which("ninja"):
+        return "the %s generator needs ninja, which is not installed" % generator
+    if generator == "Unix Makefiles" and not shutil.which("make"):
+        return "the Unix Makefiles generator needs make, which is not installed"
+    return None
+
+
+def build_env(path_without_tool=False, **extra):
+    """The environment of a configure or build under test: the emulator's
+    test credentials, no settings leaking in from the caller's build, and the
+    credentials files of a throw-away HOME."""
+    env = dict(os.environ)
+    for name in list(env):
+        if (name.startswith(("CMAKE_", "ALIBABA_CLOUD_", "VERIFYSDK_", "CTEST_"))
+                or name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "DESTDIR",
+                            "NINJA_STATUS", "CCACHE_DISABLE")):
+            del env[name]
+    home = os.path.join(SETTINGS.work_dir, "home")
+    os.makedirs(home, exist_ok=True)
+    env["HOME"] = home
+    env["ALIBABA_CLOUD_ACCESS_KEY_ID"] = TEST_KEY_ID
+    env["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = TEST_KEY_SECRET
+    env["CMAKE_BUILD_PARALLEL_LEVEL"] = "2"
+    if path_without_tool:
+        env["PATH"] = os.pathsep.join(
+            d for d in env.get("PATH", "").split(os.pathsep)
+            if d and not os.path.exists(os.path.join(d, "verifysdk")))
+    env.update(extra)
+    return env
+
+
+class Result:
+    def __init__(self, args, returncode, output, seconds):
+        self.args = args
+        self.returncode = returncode
+        self.output = output
+        self.seconds = seconds
+
+    def __repr__(self):
+        return "<%s exited %d>" % (" ".join(self.args), self.returncode)
+
+
+def run(args, cwd=None, env=None, timeout=600, check=True):
+    """Run a command with stdout and stderr together; echo what it printed
+    (CTest shows it for a failed test); raise on failure when check is set."""
+    started = time.monotonic()
+    print("$ " + " ".join(_quote(a) for a in args), flush=True)
+    completed = subprocess.run(args, cwd=cwd, env=env if env is not None else build_env(),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               timeout=timeout, check=False)
+    output = completed.stdout.decode("utf-8", "replace")
+    result = Result(args, completed.returncode, output, time.monotonic() - started)
+    sys.stdout.write(_indent(output))
+    print("  -> exit %d after %.1f s" % (completed.returncode, result.seconds), flush=True)
+    if check and completed.returncode != 0:
+        raise AssertionError("command failed (exit %d): %s\n%s"
+                             % (completed.returncode, " ".join(args), output))
+    return result
+
+
+def _quote(arg):
+    return arg if arg and all(c.isalnum() or c in "-_./=:@+," for c in arg) else repr(arg)
+
+
+def _indent(text):
+    return "".join("  | " + line + "\n" for line in text.splitlines())
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_lock(sdk_dir):
+    with open(os.path.join(sdk_dir, "verifysdk.lock.json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+class Emulator:
+    """The emulator of the Cloudauth service on a free port of 127.0.0.1,
+    serving the files of serve_dir at /files/<name>."""
+
+    def __init__(self, serve_dir, faults=(), generation_delay="0.5", name="emulator"):
+        self.serve_dir = serve_dir
+        self.faults = list(faults)
+        self.generation_delay = generation_delay
+        self.folder = tempfile.mkdtemp(prefix=name + "-", dir=SETTINGS.work_dir)
+        self.process = None
+        self.port = None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+    def start(self):
+        os.makedirs(self.serve_dir, exist_ok=True)
+        script = os.path.join(SETTINGS.source_dir, "tests", "emulator", "cloudauth_emulator.py")
+        port_file = os.path.join(self.folder, "port")
+        args = [sys.executable, script, "--port", "0", "--port-file", port_file,
+                "--serve-dir", self.serve_dir, "--generation-delay", self.generation_delay,
+                "--log-file", os.path.join(self.folder, "requests.log")]
+        for fault in self.faults:
+            args += ["--fault", fault]
+        self.log = open(os.path.join(self.folder, "output.log"), "wb")
+        self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT,
+                                        cwd=self.folder, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError("the emulator exited with %d:\n%s"
+                                     % (self.process.returncode, self.output()))
+            try:
+                with open(port_file, encoding="utf-8") as handle:
+                    text = handle.read().strip()
+                if text:
+                    self.port = int(text)
+                    break
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.05)
+        else:
+            self.stop()
+            raise AssertionError("the emulator did not start within 30 s")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process:
+            self.log.close()
+        self.process = None
+
+    def output(self):
+        try:
+            with open(os.path.join(self.folder, "output.log"), encoding="utf-8",
+                      errors="replace") as handle:
+                return handle.read()
+        except OSError:
+            return ""
+
+    @property
+    def endpoint(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    @property
+    def files_url(self):
+        return self.endpoint + "/files"
+
+    def stats(self):
+        with urllib.request.urlopen(self.endpoint + "/_emulator/stats", timeout=10) as reply:
+            return json.load(reply)
+
+    def calls(self):
+        """(CreateVerifySDK, DescribeVerifySDK, SDK download requests) so far."""
+        stats = self.stats()
+        actions = stats.get("actions", {})
+        return (actions.get("CreateVerifySDK", 0), actions.get("DescribeVerifySDK", 0),
+                stats.get("downloads", {}).get("requests", 0))

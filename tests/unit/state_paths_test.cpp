@@ -1,0 +1,77 @@
+#include "sdk/state_paths.hpp"
+
+#include "error.hpp"
+#include "sdk_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+namespace verifysdk::sdk {
+namespace {
+
+using test::TempDir;
+namespace fs = std::filesystem;
+
+TEST(StatePaths, LayoutBesideTheDestination) {
+    const StatePaths p = state_paths_for("/work/app/third_party/sdk");
+    EXPECT_EQ(p.dest, "/work/app/third_party/sdk");
+    EXPECT_EQ(p.root, "/work/app/third_party/.verifysdk/sdk");
+    EXPECT_EQ(p.state_file, "/work/app/third_party/.verifysdk/sdk/state.json");
+    EXPECT_EQ(p.lock_file, "/work/app/third_party/.verifysdk/sdk/lock");
+    EXPECT_EQ(p.download_part, "/work/app/third_party/.verifysdk/sdk/download.part");
+    EXPECT_EQ(p.staging, "/work/app/third_party/.verifysdk/sdk/staging");
+    EXPECT_EQ(p.previous, "/work/app/third_party/.verifysdk/sdk/previous");
+    EXPECT_EQ(p.digest_cache, "/work/app/third_party/.verifysdk/sdk/app-digest.json");
+}
+
+TEST(StatePaths, TrailingSlashAndDotsAreNormalised) {
+    EXPECT_EQ(state_paths_for("/a/b/sdk/").dest, "/a/b/sdk");
+    EXPECT_EQ(state_paths_for("/a/./b/../b/sdk//").root, "/a/b/.verifysdk/sdk");
+}
+
+TEST(StatePaths, RelativeDestinationIsMadeAbsolute) {
+    const StatePaths p = state_paths_for("third_party/sdk");
+    EXPECT_TRUE(p.dest.is_absolute());
+    EXPECT_EQ(p.dest, (fs::current_path() / "third_party/sdk").lexically_normal());
+    EXPECT_EQ(state_paths_for(".").dest, fs::current_path());
+}
+
+TEST(StatePaths, RootIsNotADestination) {
+    EXPECT_EQ(test::catch_error([] { state_paths_for("/"); }).code, ExitCode::Usage);
+    EXPECT_EQ(test::catch_error([] { state_paths_for(""); }).code, ExitCode::Usage);
+}
+
+TEST(StatePaths, EnsureStateRootCreatesPrivateFolders) {
+    TempDir tmp;
+    const StatePaths p = state_paths_for(tmp / "project/third_party/sdk");
+    ensure_state_root(p);
+    EXPECT_TRUE(fs::is_directory(tmp / "project/third_party"));
+    EXPECT_EQ(test::mode_of(p.root.parent_path()), 0700u);
+    EXPECT_EQ(test::mode_of(p.root), 0700u);
+    EXPECT_FALSE(fs::exists(p.dest)); // only the state side is created
+    ensure_state_root(p);             // idempotent
+}
+
+TEST(StatePaths, EnsureStateRootNamesTheFolderItCannotCreate) {
+    TempDir tmp;
+    test::write_file(tmp / "file", "x");
+    // A file where a folder must be: fails for root too.
+    const StatePaths p = state_paths_for(tmp / "file/sdk");
+    const auto caught = test::catch_error([&] { ensure_state_root(p); });
+    EXPECT_EQ(caught.code, ExitCode::FileSystem);
+    EXPECT_NE(caught.message.find((tmp / "file").string()), std::string::npos) << caught.message;
+}
+
+TEST(StatePaths, EnsureStateRootRefusesAReadOnlyParent) {
+    if (::geteuid() == 0)
+        GTEST_SKIP() << "root ignores folder permissions";
+    TempDir tmp;
+    fs::create_directories(tmp / "ro");
+    fs::permissions(tmp / "ro", fs::perms::owner_read | fs::perms::owner_exec);
+    const auto caught =
+        test::catch_error([&] { ensure_state_root(state_paths_for(tmp / "ro/sdk")); });
+    EXPECT_EQ(caught.code, ExitCode::FileSystem);
+    EXPECT_NE(caught.message.find("ro/.verifysdk"), std::string::npos) << caught.message;
+}
+
+} // namespace
+} // namespace verifysdk::sdk

@@ -1,0 +1,45 @@
+#include "api/redaction.hpp"
+
+#include "api/percent_encoding.hpp"
+#include "auth/credentials.hpp"
+
+namespace verifysdk::api {
+
+namespace {
+std::string redact_value(const std::string& name, const std::string& value) {
+    if (name == "Signature" || name == "SecurityToken" || name == "security-token")
+        return "REDACTED";
+    if (name == "AccessKeyId" || name == "OSSAccessKeyId")
+        return auth::redact_access_key_id(percent_decode(value));
+    return value;
+}
+} // namespace
+
+std::string redact_request_text(const std::string& text) {
+    const auto question = text.find('?');
+    const bool is_url = text.find("://") != std::string::npos;
+    if (is_url && question == std::string::npos)
+        return text;
+    std::size_t start = is_url ? question + 1 : 0;
+    std::string out = text.substr(0, start);
+    while (start <= text.size()) {
+        auto end = text.find('&', start);
+        if (end == std::string::npos)
+            end = text.size();
+        const std::string pair = text.substr(start, end - start);
+        const auto equals = pair.find('=');
+        if (equals == std::string::npos) {
+            out += pair;
+        } else {
+            const std::string name = percent_decode(pair.substr(0, equals));
+            out += pair.substr(0, equals + 1) + redact_value(name, pair.substr(equals + 1));
+        }
+        if (end == text.size())
+            break;
+        out += '&';
+        start = end + 1;
+    }
+    return out;
+}
+
+} // namespace verifysdk::api

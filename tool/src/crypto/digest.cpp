@@ -1,0 +1,115 @@
+#include "crypto/digest.hpp"
+
+#include "error.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+#include <vector>
+
+namespace verifysdk::crypto {
+
+struct Sha256::Impl {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Impl() { EVP_MD_CTX_free(ctx); }
+};
+
+Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
+    if (impl_->ctx == nullptr || EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("OpenSSL: cannot initialise SHA-256");
+}
+Sha256::~Sha256() = default;
+Sha256::Sha256(Sha256&&) noexcept = default;
+Sha256& Sha256::operator=(Sha256&&) noexcept = default;
+
+void Sha256::update(const void* data, std::size_t size) {
+    if (size != 0 && EVP_DigestUpdate(impl_->ctx, data, size) != 1)
+        throw std::runtime_error("OpenSSL: SHA-256 update failed");
+}
+
+std::string Sha256::hex_digest() {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+    unsigned int length = 0;
+    if (EVP_DigestFinal_ex(impl_->ctx, out.data(), &length) != 1)
+        throw std::runtime_error("OpenSSL: SHA-256 final failed");
+    return hex_encode({reinterpret_cast<const char*>(out.data()), length});
+}
+
+std::string sha256_hex(std::string_view data) {
+    Sha256 hash;
+    hash.update(data);
+    return hash.hex_digest();
+}
+
+std::string sha256_file_hex(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw fs_error("cannot read " + file.string());
+    Sha256 hash;
+    std::vector<char> buffer(1 << 20);
+    while (in) {
+        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
+    }
+    if (in.bad())
+        throw fs_error("error while reading " + file.string());
+    return hash.hex_digest();
+}
+
+namespace {
+std::string hmac(const EVP_MD* md, std::string_view key, std::string_view message) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+    unsigned int length = 0;
+    if (HMAC(md, key.data(), static_cast<int>(key.size()),
+             reinterpret_cast<const unsigned char*>(message.data()), message.size(), out.data(),
+             &length) == nullptr)
+        throw std::runtime_error("OpenSSL: HMAC failed");
+    return {reinterpret_cast<const char*>(out.data()), length};
+}
+} // namespace
+
+std::string hmac_sha1(std::string_view key, std::string_view message) {
+    return hmac(EVP_sha1(), key, message);
+}
+std::string hmac_sha256(std::string_view key, std::string_view message) {
+    return hmac(EVP_sha256(), key, message);
+}
+
+std::string base64_encode(std::string_view bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+    const int written =
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                        reinterpret_cast<const unsigned char*>(bytes.data()),
+                        static_cast<int>(bytes.size()));
+    out.resize(static_cast<std::size_t>(written));
+    return out;
+}
+
+std::string hex_encode(std::string_view bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (unsigned char c : bytes) {
+        out.push_back(digits[c >> 4]);
+        out.push_back(digits[c & 0x0f]);
+    }
+    return out;
+}
+
+std::string random_uuid() {
+    std::array<unsigned char, 16> b{};
+    if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1)
+        throw std::runtime_error("OpenSSL: no random bytes available");
+    b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40); // version 4
+    b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80); // RFC 4122 variant
+    std::string hex = hex_encode({reinterpret_cast<const char*>(b.data()), b.size()});
+    return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+           hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+} // namespace verifysdk::crypto

@@ -1,0 +1,66 @@
+#include "net/endpoint.hpp"
+
+#include "error.hpp"
+
+#include <curl/curl.h>
+
+#include <memory>
+
+namespace verifysdk::net {
+
+namespace {
+
+struct UrlHandle {
+    CURLU* handle = curl_url();
+    ~UrlHandle() { curl_url_cleanup(handle); }
+    std::string part(CURLUPart which) const {
+        char* value = nullptr;
+        if (curl_url_get(handle, which, &value, 0) != CURLUE_OK || value == nullptr)
+            return {};
+        std::string out(value);
+        curl_free(value);
+        return out;
+    }
+};
+
+} // namespace
+
+bool is_loopback_host(const std::string& host) {
+    return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+Endpoint parse_endpoint(const std::string& url) {
+    UrlHandle parsed;
+    if (curl_url_set(parsed.handle, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
+        throw usage_error("--endpoint " + url + " is not a valid address",
+                          "use a form such as https://cloudauth.aliyuncs.com");
+    Endpoint endpoint;
+    endpoint.scheme = parsed.part(CURLUPART_SCHEME);
+    endpoint.host = parsed.part(CURLUPART_HOST);
+    if (endpoint.scheme != "https" && endpoint.scheme != "http")
+        throw usage_error("--endpoint must be an https:// address, not " + endpoint.scheme + "://");
+    if (endpoint.scheme == "http" && !is_loopback_host(endpoint.host))
+        throw usage_error("--endpoint " + url + " uses plain http to a host that is not loopback",
+                          "use https://; plain http is only for local test servers");
+    const std::string path = parsed.part(CURLUPART_PATH);
+    if (!parsed.part(CURLUPART_USER).empty() || !parsed.part(CURLUPART_QUERY).empty() ||
+        (!path.empty() && path != "/"))
+        throw usage_error("--endpoint must be a bare address (scheme, host and port only)");
+    const std::string port = parsed.part(CURLUPART_PORT);
+    endpoint.base = endpoint.scheme + "://" +
+                    (endpoint.host.find(':') != std::string::npos && endpoint.host.front() != '['
+                         ? "[" + endpoint.host + "]"
+                         : endpoint.host) +
+                    (port.empty() ? "" : ":" + port);
+    return endpoint;
+}
+
+Endpoint endpoint_for_region(const std::string& region) {
+    for (char c : region)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+            throw usage_error("--region " + region + " is not a region id",
+                              "use an id such as cn-hangzhou");
+    return parse_endpoint("https://cloudauth." + region + ".aliyuncs.com");
+}
+
+} // namespace verifysdk::net
