@@ -136,8 +136,9 @@ Commands
     Defaults to :variable:`VERIFYSDK_CA_FILE`.
 
   ``WAIT_TIMEOUT <seconds>``
-    How long to wait for the service to generate the SDK, a positive whole
-    number. Defaults to :variable:`VERIFYSDK_WAIT_TIMEOUT`, else the tool's
+    How long to wait for the service to generate the SDK: a positive whole
+    number of seconds, or of minutes or hours followed by ``m`` or ``h``
+    (``900``, ``15m``, ``1h``). Defaults to :variable:`VERIFYSDK_WAIT_TIMEOUT`, else the tool's
     default.
 
   ``ON_ERROR FAIL|WARN``
@@ -517,9 +518,10 @@ function(verifysdk_add_refresh)
     endif()
   endif()
   if(DEFINED _arg_WAIT_TIMEOUT AND NOT "${_arg_WAIT_TIMEOUT}" STREQUAL "")
-    if(NOT _arg_WAIT_TIMEOUT MATCHES "^[1-9][0-9]*$")
+    if(NOT _arg_WAIT_TIMEOUT MATCHES "^[1-9][0-9]*[smh]?$")
       _verifysdk_fail(${_target}
-        "WAIT_TIMEOUT must be a positive whole number of seconds, not "
+        "WAIT_TIMEOUT must be a positive whole number of seconds, or of "
+        "minutes or hours with an m or h after it (900, 15m, 1h), not "
         "\"${_arg_WAIT_TIMEOUT}\".")
     endif()
   endif()

@@ -208,11 +208,14 @@ class Project:
 def task_outcome(output, task):
     """'EXECUTED', 'UP-TO-DATE', 'FAILED', ... for :task in plain console output, or None."""
     # Gradle 4.x prints ":task" or ":task UP-TO-DATE"; Gradle 5+ prints "> Task :task ...".
+    # A task with output gets its header again at the end when it fails (":task FAILED"),
+    # so the last line about the task decides.
+    outcome = None
     for line in output.splitlines():
         m = re.match(r"^(?:> Task )?:%s(?:\s+(\S+))?\s*$" % re.escape(task), line.strip())
         if m:
-            return m.group(1) or "EXECUTED"
-    return None
+            outcome = m.group(1) or "EXECUTED"
+    return outcome
 
 
 def read_lock(project):
@@ -366,7 +369,17 @@ SCENARIOS = {
 }
 
 
+class Stopped(Exception):
+    pass
+
+
+def stop_on_signal(signum, frame):
+    # CTest's timeout (SIGTERM) or ^C: unwind, so the emulator and Gradle are stopped too.
+    raise Stopped("stopped by signal %d" % signum)
+
+
 def main():
+    signal.signal(signal.SIGTERM, stop_on_signal)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scenario", required=True, choices=sorted(SCENARIOS))
     parser.add_argument("--tool", help="the verifysdk executable")
@@ -394,7 +407,7 @@ def main():
     started = time.monotonic()
     try:
         code = SCENARIOS[args.scenario](args) or 0
-    except Failure as failure:
+    except (Failure, Stopped) as failure:
         print("FAIL: %s" % failure)
         return 1
     print("PASS: %s (%.1f s)" % (args.scenario, time.monotonic() - started))

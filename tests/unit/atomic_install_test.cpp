@@ -123,8 +123,8 @@ TEST_P(AtomicInstall, UnwritableParentLeavesTheOldSdk) {
 
 INSTANTIATE_TEST_SUITE_P(Methods, AtomicInstall,
                          ::testing::Values(SwapMethod::Best, SwapMethod::RenameAside),
-                         [](const auto& info) {
-                             return info.param == SwapMethod::Best ? "Exchange" : "RenameAside";
+                         [](const auto& param_info) {
+                             return param_info.param == SwapMethod::Best ? "Exchange" : "RenameAside";
                          });
 
 TEST_F(AtomicInstallRecovery, CrashBetweenTheTwoRenamesRestoresTheOldSdk) {
@@ -219,8 +219,8 @@ TEST_P(AtomicInstallKill, DestinationIsAlwaysCompleteAfterRecovery) {
 
 INSTANTIATE_TEST_SUITE_P(Methods, AtomicInstallKill,
                          ::testing::Values(SwapMethod::Best, SwapMethod::RenameAside),
-                         [](const auto& info) {
-                             return info.param == SwapMethod::Best ? "Exchange" : "RenameAside";
+                         [](const auto& param_info) {
+                             return param_info.param == SwapMethod::Best ? "Exchange" : "RenameAside";
                          });
 
 } // namespace

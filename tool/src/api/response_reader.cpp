@@ -46,7 +46,9 @@ bool read_xml(const std::string& body, ResponseDocument& document) {
     for (const pugi::xml_node child : root.children()) {
         if (child.type() != pugi::node_element)
             continue;
-        if (std::string(child.name()) == "Data" && child.first_element_by_path("*")) {
+        if (std::string(child.name()) == "Data" && child.find_child([](pugi::xml_node n) {
+                return n.type() == pugi::node_element;
+            })) {
             for (const pugi::xml_node inner : child.children())
                 if (inner.type() == pugi::node_element)
                     document.fields[std::string("Data.") + inner.name()] = inner.text().get();

@@ -29,6 +29,10 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
     app.add_option("--connect-timeout", o.connect_timeout_s, "seconds to connect")
         ->check(CLI::Range(0.1, 600.0))
         ->capture_default_str();
+    app.add_option("--request-timeout", o.request_timeout_s,
+                   "seconds an API call may take in all")
+        ->check(CLI::Range(0.1, 3600.0))
+        ->capture_default_str();
     app.add_option("--retries", o.retries, "retries of a failed call")
         ->check(CLI::Range(0, 20))
         ->capture_default_str();
@@ -64,6 +68,8 @@ net::TransportOptions transport_options(const CommonOptions& o) {
     transport.ca_file = o.ca_file;
     transport.connect_timeout =
         std::chrono::milliseconds(static_cast<long long>(o.connect_timeout_s * 1000));
+    transport.request_timeout =
+        std::chrono::milliseconds(static_cast<long long>(o.request_timeout_s * 1000));
     transport.user_agent = std::string("verifysdk/") + VERIFYSDK_VERSION;
     return transport;
 }

@@ -22,6 +22,7 @@ struct CommonOptions {
     std::string profile;
     std::string ca_file;
     double connect_timeout_s = 10;
+    double request_timeout_s = 60;
     int retries = 4;
     bool json = false;
     bool verbose = false;

@@ -276,7 +276,7 @@ private:
             if (offset < 0)
                 corrupt();
             end = std::max(end, static_cast<std::uint64_t>(offset) + size);
-            check_growth(path, end, packed_start);
+            check_growth(path, end, packed_start, size);
             write_at(fd.get(), static_cast<const char*>(block), size, offset, path);
         }
         // A sparse file may end in a hole: give it its declared length.
@@ -284,7 +284,7 @@ private:
             const auto declared = static_cast<std::uint64_t>(archive_entry_size(entry));
             if (declared > end) {
                 end = declared;
-                check_growth(path, end, packed_start);
+                check_growth(path, end, packed_start, 0);
                 if (::ftruncate(fd.get(), static_cast<off_t>(end)) != 0)
                     write_failed(errno, path, staging_);
             }
@@ -299,12 +299,17 @@ private:
                          std::to_string(limits_.max_total_bytes) + " bytes");
     }
 
-    void check_growth(const std::string& path, std::uint64_t end, std::int64_t packed_start) {
+    // `block` is the size of the block just returned: readers of uncompressed
+    // data (tar) count it as consumed only on the next read, so it is allowed
+    // on top; a bomb still trips one block later.
+    void check_growth(const std::string& path, std::uint64_t end, std::int64_t packed_start,
+                      std::uint64_t block) {
         if (end > limits_.max_total_bytes - bytes_)
             too_big(path);
         const std::int64_t now = archive_filter_bytes(a_.get(), -1);
-        const auto packed = static_cast<std::uint64_t>(std::max<std::int64_t>(now - packed_start, 0));
-        if (end > packed * limits_.max_ratio + limits_.ratio_slack)
+        const auto packed =
+            static_cast<std::uint64_t>(std::max<std::int64_t>(now - packed_start, 0));
+        if (end > packed * limits_.max_ratio + limits_.ratio_slack + block)
             refuse(path, "expands more than " + std::to_string(limits_.max_ratio) +
                              " times its compressed size (zip bomb?)");
     }

@@ -215,6 +215,7 @@ public class RefreshVerifySdkTask extends DefaultTask {
 
     /** The app file, compared by content only (its path and timestamp do not matter). */
     @InputFiles
+    @Optional
     @PathSensitive(PathSensitivity.NONE)
     public FileCollection getAppFiles() {
         return appFiles;

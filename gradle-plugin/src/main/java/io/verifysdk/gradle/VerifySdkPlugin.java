@@ -69,9 +69,12 @@ public class VerifySdkPlugin implements Plugin<Project> {
     private static void configure(RefreshVerifySdkTask task, Project project,
             VerifySdkExtension extension, String variant) {
         File buildDir = GradleCompat.buildDir(project);
+        File destination = extension.getDestination() != null
+                ? extension.getDestination()
+                : project.file(VerifySdkExtension.DEFAULT_DESTINATION);
         task.setGroup(Names.GROUP);
         task.setDescription("Refreshes the offline face-recognition SDK in "
-                + project.relativePath(extension.getDestination()) + " from the " + variant
+                + project.relativePath(destination) + " from the " + variant
                 + " build (runs after " + Names.assembleTask(variant) + ").");
         task.setVariant(variant);
         task.setAppUrl(extension.getAppUrl());
@@ -82,7 +85,7 @@ public class VerifySdkPlugin implements Plugin<Project> {
             File app = task.resolveAppFile();
             return app == null ? Collections.emptyList() : app;
         }));
-        task.setDestination(extension.getDestination());
+        task.setDestination(destination);
         task.setPlatform(extension.getPlatform());
         task.setProfile(extension.getProfile());
         task.setRegion(extension.getRegion());

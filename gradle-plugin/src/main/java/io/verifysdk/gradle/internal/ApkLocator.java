@@ -124,6 +124,15 @@ public final class ApkLocator {
         return -1;
     }
 
+    private static boolean isHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.digit(s.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Undoes JSON string escapes (enough for file names: \" \\ \/ and \\uXXXX). */
     static String unescape(String s) {
         StringBuilder out = new StringBuilder(s.length());
@@ -136,9 +145,11 @@ public final class ApkLocator {
             char next = s.charAt(++i);
             switch (next) {
                 case 'u':
-                    if (i + 4 < s.length()) {
+                    if (i + 4 < s.length() && isHex(s.substring(i + 1, i + 5))) {
                         out.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
                         i += 4;
+                    } else {
+                        out.append("\\u");
                     }
                     break;
                 case 'n':

@@ -88,5 +88,6 @@ public class ApkLocatorTest {
     @Test
     public void unescapesJsonStrings() {
         assertEquals("a\"b\\c/d\u00e9", ApkLocator.unescape("a\\\"b\\\\c\\/d\\u00e9"));
+        assertEquals("bad\\uZZ1", ApkLocator.unescape("bad\\uZZ1"));
     }
 }
