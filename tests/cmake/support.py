@@ -32,20 +32,25 @@ class Settings:
     work_dir = None     # a folder this test may fill; emptied first
     generator = None    # CMake generator for the project under test
     keep = False        # keep work_dir afterwards, for a look
+    extra = None        # the options a script added (see run_tests)
 
 
 SETTINGS = Settings()
 
 
-def parse_settings(description):
-    parser = argparse.ArgumentParser(description=description)
+def parse_settings(description, add_arguments=None):
+    parser = argparse.ArgumentParser(description=description,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tool", required=True)
     parser.add_argument("--source-dir", required=True)
     parser.add_argument("--work-dir", required=True)
     parser.add_argument("--generator", default="Ninja")
     parser.add_argument("--keep", action="store_true",
                         help="keep the work folder afterwards")
+    if add_arguments:
+        add_arguments(parser)
     args, rest = parser.parse_known_args()
+    SETTINGS.extra = args
     SETTINGS.tool = os.path.abspath(args.tool)
     SETTINGS.source_dir = os.path.abspath(args.source_dir)
     SETTINGS.work_dir = os.path.abspath(args.work_dir)
@@ -54,17 +59,19 @@ def parse_settings(description):
     return [sys.argv[0]] + rest
 
 
-def run_tests(description):
-    """Parse the settings, prepare work_dir, run this module's tests."""
-    argv = parse_settings(description)
+def run_tests(description, add_arguments=None, choose_tests=None):
+    """Parse the settings (add_arguments(parser) may add a script's own
+    options), prepare work_dir, run this module's tests (or the test names
+    that choose_tests() returns once the settings are known)."""
+    argv = parse_settings(description, add_arguments)
     missing = generator_missing(SETTINGS.generator)
     if missing:
         print("SKIPPED: %s" % missing)
         return SKIPPED
     shutil.rmtree(SETTINGS.work_dir, ignore_errors=True)
     os.makedirs(SETTINGS.work_dir)
-    program = unittest.main(module="__main__", argv=argv, exit=False,
-                            verbosity=2)
+    program = unittest.main(module="__main__", argv=argv, exit=False, verbosity=2,
+                            defaultTest=choose_tests() if choose_tests else None)
     ok = program.result.wasSuccessful()
     if ok and not SETTINGS.keep:
         shutil.rmtree(SETTINGS.work_dir, ignore_errors=True)

@@ -394,6 +394,20 @@ TEST_F(CredentialsChain, BrokenConfigJsonStopsTheChain) {
     EXPECT_THAT(f.message, HasSubstr("not valid JSON"));
 }
 
+TEST_F(CredentialsChain, WithoutHomeNothingIsReadFromTheWorkingDirectory) {
+    // With HOME unset, "~/.aliyun/config.json" must not become the relative path
+    // ".aliyun/config.json": a checked-out project could then supply the credentials.
+    put_config(cli_config("default", {"default"}));
+    put_ini(ini_default);
+    vars.erase("HOME");
+    const auto previous = std::filesystem::current_path();
+    std::filesystem::current_path(home);
+    const Failure f = resolve_failure();
+    std::filesystem::current_path(previous);
+    EXPECT_EQ(f.code, ExitCode::Credentials);
+    EXPECT_THAT(f.message, HasSubstr("no credentials found"));
+}
+
 TEST_F(CredentialsChain, FileReadableByOthersTriggersAWarning) {
     const auto config = put_config(cli_config("default", {"default"}), 0644);
     EXPECT_EQ(resolve().access_key_id, "id-default");
