@@ -7,6 +7,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -34,8 +35,8 @@ def human(size):
     if size >= 1024 * MiB and size % (1024 * MiB) == 0:
         return f"{size // (1024 * MiB)} GiB"
     if size >= MiB:
-        return f"{size / MiB:g} MiB"
-    return f"{size / 1024:g} KiB"
+        return f"{size // MiB} MiB" if size % MiB == 0 else f"{size / MiB:.1f} MiB"
+    return f"{size / 1024:.1f} KiB"
 
 
 def mb_per_s(size, seconds):
@@ -57,15 +58,25 @@ class Run:
     argv: list
     wall: float
     returncode: int
-    maxrss_kib: int
+    maxrss_kib: object  # int KiB, or None when not measured
+    cpu: float = 0.0  # user + system CPU seconds of the process
     stdout: str = ""
     lines: list = field(default_factory=list)  # (seconds since start, stderr line)
+    line_cpu: list = field(default_factory=list)  # CPU seconds used when each line arrived
 
     def line_time(self, fragment):
         """Time of the first stderr line containing `fragment`, or None."""
         for at, text in self.lines:
             if fragment in text:
                 return at
+        return None
+
+    def cpu_at(self, fragment):
+        """CPU seconds (user + system, 10 ms ticks) the command had used when
+        its first stderr line containing `fragment` arrived, or None."""
+        for (_, text), cpu in zip(self.lines, self.line_cpu):
+            if fragment in text:
+                return cpu
         return None
 
     def check(self):
@@ -75,22 +86,45 @@ class Run:
         return self
 
 
-def run(argv, env=None, capture=False, cwd=None):
+GNU_TIME = "/usr/bin/time"  # Debian package `time`
+
+
+def run(argv, env=None, capture=False, cwd=None, rss=False):
     """Runs argv to completion. Wall time covers spawn to exit (the same
-    Python spawn cost for every command, peers included). Peak RSS comes from
-    wait4()'s rusage of that one child (kernel ru_maxrss, KiB on Linux). With
-    capture, each stderr line is time-stamped as it arrives."""
+    Python spawn cost for every command, peers included); CPU time (user +
+    system) comes from wait4()'s rusage and does not grow when other work
+    competes for the CPUs. With capture, each stderr line is time-stamped as
+    it arrives.
+
+    Peak RSS (rss=True) is measured through GNU time (%M): Linux folds the
+    RSS of the image a process had before exec() into its ru_maxrss, and a
+    child spawned by Python (vfork) carries this Python process's peak RSS,
+    so wait4's ru_maxrss would be inflated (to 35+ MiB here). GNU time forks
+    from a ~1 MiB process. Without /usr/bin/time, maxrss_kib is None."""
     argv = [str(a) for a in argv]
+    rss_file = None
+    if rss and os.access(GNU_TIME, os.X_OK):
+        handle, rss_file = tempfile.mkstemp(prefix="bench-rss-")
+        os.close(handle)
+        argv_run = [GNU_TIME, "-f", "%M", "-o", rss_file, "--", *argv]
+    else:
+        argv_run = argv
     out = subprocess.PIPE if capture else subprocess.DEVNULL
+    line_cpu = []
     started = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
+    process = subprocess.Popen(argv_run, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
                                stdout=out, stderr=out)
     lines, chunks = [], []
     readers = []
     if capture:
         def read_stderr():
+            target = []  # the measured command's pid: GNU time's child when wrapped
             for raw in process.stderr:
-                lines.append((time.perf_counter() - started, raw.decode(errors="replace").rstrip("\n")))
+                at = time.perf_counter() - started
+                if not target:
+                    target.append(child_pid(process.pid) if rss_file else process.pid)
+                line_cpu.append(cpu_seconds(target[0]))
+                lines.append((at, raw.decode(errors="replace").rstrip("\n")))
 
         def read_stdout():
             chunks.append(process.stdout.read())
@@ -105,8 +139,29 @@ def run(argv, env=None, capture=False, cwd=None):
     if capture:
         process.stdout.close()
         process.stderr.close()
-    return Run(argv, wall, process.returncode, usage.ru_maxrss,
-               b"".join(chunks).decode(errors="replace"), lines)
+    maxrss = None
+    if rss_file:
+        with open(rss_file) as report:  # "Command exited with non-zero status N" may come first
+            maxrss = int(report.read().split()[-1])
+        os.unlink(rss_file)
+    return Run(argv, wall, process.returncode, maxrss, usage.ru_utime + usage.ru_stime,
+               b"".join(chunks).decode(errors="replace"), lines, line_cpu)
+
+
+def child_pid(pid):
+    try:
+        return int(Path(f"/proc/{pid}/task/{pid}/children").read_text().split()[0])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def cpu_seconds(pid):
+    """utime + stime of a running process from /proc, or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError, TypeError):
+        return None
 
 
 def tool_env(home):
@@ -182,6 +237,15 @@ class Table:
 
 def ms(seconds):
     return f"{seconds * 1000:.1f} ms"
+
+
+def mib(kib):
+    return "n/a (needs /usr/bin/time, Debian package time)" if kib is None else f"{kib / 1024:.1f} MiB"
+
+
+def peak(values):
+    values = [v for v in values if v is not None]
+    return max(values) if values else None
 
 
 def sec(seconds):

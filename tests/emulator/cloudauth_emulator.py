@@ -52,7 +52,7 @@ class Context:
         self.faults = emu_faults.FaultBook(args.fault or [], args.fault_seed)
         self.tasks = emu_tasks.TaskStore(workdir, self.stats,
                                          args.generation_delay, args.sdk_size,
-                                         args.app_ca_file)
+                                         args.app_ca_file, args.sdk_file)
         self.download_signer = emu_signing.DownloadSigner()
         self.download_ttl = args.download_ttl
         self.download_rate = args.download_rate
@@ -183,6 +183,8 @@ def parse_args(argv):
     parser.add_argument("--fault-seed", type=int, default=1)
     parser.add_argument("--download-ttl", type=int, default=600)
     parser.add_argument("--sdk-size", type=int)
+    parser.add_argument("--sdk-file", help="serve this file as every generated SDK (tests of "
+                        "hostile archives)")
     parser.add_argument("--download-rate", type=positive_float)
     parser.add_argument("--response-style", default="current",
                         choices=("current", "data", "data-url"))
@@ -221,9 +223,23 @@ def main(argv=None):
         server.server_close()
         if server.ctx is not None:
             server.ctx.close()
-        shutil.rmtree(workdir, ignore_errors=True)
+        remove_tree(workdir)
     return 0
 
 
+def remove_tree(path):
+    """Remove path, even while a generation thread may still add to it."""
+    for _ in range(3):
+        shutil.rmtree(path, ignore_errors=True)
+        if not os.path.exists(path):
+            return
+        time.sleep(0.1)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Daemon threads (connections, generation tasks) may still be running:
+    # leave without interpreter finalization, which they could crash.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

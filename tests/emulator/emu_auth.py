@@ -13,7 +13,7 @@ COMMON_PARAMETERS = ("Action", "Version", "AccessKeyId", "SignatureMethod",
 ACTIONS = ("CreateVerifySDK", "DescribeVerifySDK")
 VERSIONS = ("2019-03-07", "2018-09-16")
 TIME_WINDOW_SECONDS = 15 * 60
-_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
 
 def parse_pairs(text):

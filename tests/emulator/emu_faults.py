@@ -58,7 +58,7 @@ class CallSet:
                 raise FaultSpecError("probability must be in [0, 1]: @%s" % text)
         else:
             for item in text.split(","):
-                match = re.fullmatch(r"(\d+)(?:(-)(\d*))?", item)
+                match = re.fullmatch(r"([0-9]+)(?:(-)([0-9]*))?", item)
                 if not match or int(match.group(1)) < 1:
                     raise FaultSpecError("bad call selector %r in @%s" % (item, text))
                 first = int(match.group(1))
@@ -108,12 +108,12 @@ class FaultSpec:
 
     def _parse_arg(self, arg):
         if self.kind == "error":
-            match = re.fullmatch(r"([1-5]\d\d)/([^\s/]+)", arg)
+            match = re.fullmatch(r"([1-5][0-9][0-9])/([^\s/]+)", arg)
             if not match:
                 raise FaultSpecError("%r: error needs STATUS/CODE" % self.text)
             self.status, self.code = int(match.group(1)), match.group(2)
         elif self.kind == "throttle" and arg is not None:
-            if not arg.isdigit():
+            if not re.fullmatch(r"[0-9]+", arg):
                 raise FaultSpecError("%r: throttle=SECONDS takes whole seconds"
                                      % self.text)
             self.seconds = int(arg)
@@ -125,7 +125,7 @@ class FaultSpec:
             if self.seconds < 0:
                 raise FaultSpecError("%r: negative delay" % self.text)
         elif self.kind == "truncate":
-            if not arg.isdigit():
+            if not re.fullmatch(r"[0-9]+", arg):
                 raise FaultSpecError("%r: truncate needs a byte count" % self.text)
             self.count = int(arg)
 

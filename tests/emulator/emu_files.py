@@ -4,6 +4,7 @@ import email.utils
 import hashlib
 import os
 import re
+import ssl
 import threading
 import time
 
@@ -18,7 +19,7 @@ def parse_range(header, size):
     Anything else (several ranges, bad syntax, M < N) is ignored, as RFC 9110
     allows, and the whole file is sent.
     """
-    match = re.fullmatch(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", header or "")
+    match = re.fullmatch(r"\s*bytes\s*=\s*([0-9]*)\s*-\s*([0-9]*)\s*", header or "")
     if not match or match.group(1) == match.group(2) == "":
         return None
     first, last = match.groups()
@@ -119,26 +120,33 @@ def send_file(handler, path, etag, content_type, section, stats, head=False,
 
 
 def _send_body(sock, source, start, count, rate, progress):
-    if rate:
-        step = max(1024, min(256 << 10, int(rate) // 10 or 1))
-        began = time.monotonic()
-        source.seek(start)
+    """Write count bytes of source from start; progress[0] counts what went out.
+
+    Plain sockets use sendfile (zero copy). TLS sockets and throttled sends
+    write 1 MiB blocks; throttled sends write smaller blocks, each one only
+    once the rate allows all bytes up to its end.
+    """
+    if not rate and not isinstance(sock, ssl.SSLSocket):
         while progress[0] < count:
-            block = source.read(min(step, count - progress[0]))
-            if not block:
+            sent = sock.sendfile(source, start + progress[0],
+                                 min(SENDFILE_CHUNK, count - progress[0]))
+            if not sent:
                 break
-            sock.sendall(block)
-            progress[0] += len(block)
-            ahead = progress[0] / rate - (time.monotonic() - began)
-            if ahead > 0:
-                time.sleep(ahead)
+            progress[0] += sent
         return
+    step = max(1024, min(256 << 10, int(rate) // 10)) if rate else 1 << 20
+    began = time.monotonic()
+    source.seek(start)
     while progress[0] < count:
-        sent = sock.sendfile(source, start + progress[0],
-                             min(SENDFILE_CHUNK, count - progress[0]))
-        if not sent:
+        block = source.read(min(step, count - progress[0]))
+        if not block:
             break
-        progress[0] += sent
+        if rate:  # never ahead of the rate: a block leaves once it is due
+            due = (progress[0] + len(block)) / rate - (time.monotonic() - began)
+            if due > 0:
+                time.sleep(due)
+        sock.sendall(block)
+        progress[0] += len(block)
 
 
 def content_type_for(name):

@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import ssl
 import sys
 import time
 import traceback
@@ -114,8 +115,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_error_body(404, "NotFound",
                                      "The emulator serves nothing at this path.",
                                      head=method == "HEAD")
-        except (ConnectionError, TimeoutError):
-            self._hang_up()
+        except (ConnectionError, TimeoutError, ssl.SSLError):
+            self.close_connection = True  # the client went away
         except Exception:  # a bug in the emulator: say so loudly, keep serving
             traceback.print_exc(file=sys.stderr)
             if self._status is None:
@@ -126,7 +127,7 @@ class Handler(BaseHTTPRequestHandler):
             ctx.log_request(method, path, self._status)
 
     def _read_body(self):
-        """The request body as text ('' when none); None after an error answer."""
+        """The request body (b'' when none); None after an error answer."""
         if self.headers.get("Transfer-Encoding"):
             self.close_connection = True
             self.send_error_body(411, "MissingContentLength",
@@ -134,7 +135,7 @@ class Handler(BaseHTTPRequestHandler):
                                  [("Connection", "close")])
             return None
         length_text = self.headers.get("Content-Length", "0").strip() or "0"
-        if not length_text.isdigit():
+        if not re.fullmatch(r"[0-9]{1,18}", length_text):
             self.close_connection = True
             self.send_error_body(400, "InvalidContentLength",
                                  "Content-Length is not a number.",
@@ -178,7 +179,7 @@ class Handler(BaseHTTPRequestHandler):
         self.start_response(reply.status, headers)
         if reply.transport == "drop-mid":
             self.wfile.write(data[:len(data) // 2])
-            self._hang_up()
+            self.close_connection = True
         else:
             self.wfile.write(data)
 

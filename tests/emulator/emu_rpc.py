@@ -160,7 +160,8 @@ class RpcService:
             reply.transport = "drop"
             return reply
         if kind == "html":
-            return Reply(200, "text/html;charset=utf-8", emu_render.HTML_BODY, request_id)
+            return Reply(200, "text/html;charset=utf-8", emu_render.HTML_BODY,
+                         request_id)
         if kind == "empty":
             content_type = (emu_render.JSON_TYPE if fmt == "JSON"
                             else emu_render.XML_TYPE)

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 
 _UNRESERVED = frozenset(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
@@ -72,7 +73,7 @@ class DownloadSigner:
         return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
     def verify(self, task_id, expires_text, signature):
-        if not expires_text or not signature or not expires_text.isdigit():
+        if not signature or not re.fullmatch(r"[0-9]{1,18}", expires_text or ""):
             return False
         expected = self.sign(task_id, int(expires_text))
         return hmac.compare_digest(expected.encode("ascii"),

@@ -68,7 +68,7 @@ class Faults(ToolTestCase):
         emulator = self.start_emulator("--generation-delay", "0", "--fault", "DescribeVerifySDK:bad-taskid")
         task_id = self.create(emulator).stdout.strip()
         self.assertExit(self.run_tool("describe", "--task-id", task_id, *self.api(emulator)), 4,
-                        "not an http(s) address", "file:///etc/passwd")
+                        "not an https address", "file:///etc/passwd")
 
     def test_dropped_connection_is_retried(self):
         emulator = self.start_emulator("--fault", "CreateVerifySDK:drop@1", "--fault",

@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 // An mtime well in the past, so the "modified too recently" guard does not
 // apply.
 void set_mtime(const fs::path& file, std::int64_t seconds, long nanoseconds = 0) {
-    const struct timespec times[2] = {{seconds, nanoseconds}, {seconds, nanoseconds}};
+    const struct timespec times[2] = {{static_cast<time_t>(seconds), nanoseconds},
+                                      {static_cast<time_t>(seconds), nanoseconds}};
     ASSERT_EQ(::utimensat(AT_FDCWD, file.c_str(), times, 0), 0);
 }
 

@@ -20,15 +20,18 @@ namespace fs = std::filesystem;
 
 std::string format_name(Format f) {
     switch (f) {
-    case Format::Zip: return "zip";
-    case Format::TarGz: return "tar.gz";
-    case Format::Tar: return "tar";
+    case Format::Zip:
+        return "zip";
+    case Format::TarGz:
+        return "tar.gz";
+    case Format::Tar:
+        return "tar";
     }
     return "?";
 }
 
 class ArchiveExtractor : public ::testing::Test {
-protected:
+  protected:
     test::TempDir tmp;
     fs::path staging = tmp / "state/staging";
     fs::path archive = tmp / "download.part";
@@ -245,7 +248,8 @@ INSTANTIATE_TEST_SUITE_P(Formats, ArchiveExtractorFormats,
                          [](const auto& param_info) {
                              std::string name = format_name(param_info.param);
                              return name == "tar.gz" ? std::string("TarGz")
-                                                     : name == "zip" ? "Zip" : "Tar";
+                                    : name == "zip"  ? "Zip"
+                                                     : "Tar";
                          });
 
 // Types zip cannot carry: tar only.
@@ -294,10 +298,10 @@ TEST_F(ArchiveExtractor, DiskFullIsAFileSystemError) {
         const struct rlimit limit = {64 * 1024, 64 * 1024};
         ::setrlimit(RLIMIT_FSIZE, &limit);
         const auto caught = test::catch_error([&] { extract(); });
-        const bool ok = caught.code == ExitCode::FileSystem &&
-                        caught.message.find("disk full while extracting big.bin") !=
-                            std::string::npos &&
-                        !fs::exists(staging);
+        const bool ok =
+            caught.code == ExitCode::FileSystem &&
+            caught.message.find("disk full while extracting big.bin") != std::string::npos &&
+            !fs::exists(staging);
         ::_exit(ok ? 0 : 1);
     }
     int status = 0;

@@ -45,7 +45,7 @@ std::string installed_version(const fs::path& dir) {
 }
 
 class AtomicInstallRecovery : public ::testing::Test {
-protected:
+  protected:
     TempDir tmp;
     StatePaths paths = state_paths_for(tmp / "third_party/sdk");
     void SetUp() override { ensure_state_root(paths); }
@@ -101,7 +101,8 @@ TEST_P(AtomicInstall, UnwritableParentLeavesTheOldSdk) {
     } else {
         // Root ignores permissions. Stage on another file system instead:
         // rename() then fails (EXDEV) just as late in the process.
-        struct stat here {}, shm {};
+        struct stat here {
+        }, shm{};
         if (::stat("/dev/shm", &shm) != 0 || ::stat(parent.c_str(), &here) != 0 ||
             here.st_dev == shm.st_dev)
             GTEST_SKIP() << "running as root and no second file system to provoke a failure";
@@ -124,7 +125,8 @@ TEST_P(AtomicInstall, UnwritableParentLeavesTheOldSdk) {
 INSTANTIATE_TEST_SUITE_P(Methods, AtomicInstall,
                          ::testing::Values(SwapMethod::Best, SwapMethod::RenameAside),
                          [](const auto& param_info) {
-                             return param_info.param == SwapMethod::Best ? "Exchange" : "RenameAside";
+                             return param_info.param == SwapMethod::Best ? "Exchange"
+                                                                         : "RenameAside";
                          });
 
 TEST_F(AtomicInstallRecovery, CrashBetweenTheTwoRenamesRestoresTheOldSdk) {
@@ -220,7 +222,8 @@ TEST_P(AtomicInstallKill, DestinationIsAlwaysCompleteAfterRecovery) {
 INSTANTIATE_TEST_SUITE_P(Methods, AtomicInstallKill,
                          ::testing::Values(SwapMethod::Best, SwapMethod::RenameAside),
                          [](const auto& param_info) {
-                             return param_info.param == SwapMethod::Best ? "Exchange" : "RenameAside";
+                             return param_info.param == SwapMethod::Best ? "Exchange"
+                                                                         : "RenameAside";
                          });
 
 } // namespace

@@ -400,10 +400,12 @@ TEST_F(CredentialsChain, WithoutHomeNothingIsReadFromTheWorkingDirectory) {
     put_config(cli_config("default", {"default"}));
     put_ini(ini_default);
     vars.erase("HOME");
-    const auto previous = std::filesystem::current_path();
+    struct WorkingDirectory {
+        std::filesystem::path previous = std::filesystem::current_path();
+        ~WorkingDirectory() { std::filesystem::current_path(previous); }
+    } restore;
     std::filesystem::current_path(home);
     const Failure f = resolve_failure();
-    std::filesystem::current_path(previous);
     EXPECT_EQ(f.code, ExitCode::Credentials);
     EXPECT_THAT(f.message, HasSubstr("no credentials found"));
 }

@@ -93,13 +93,13 @@ TEST(DirectoryLock, WaitCallbackRunsOnceAndMessageNamesTheDestination) {
     // A second descriptor in the same process conflicts too (flock is per
     // open file description), so no child is needed here.
     int waits = 0;
-    const auto caught = test::catch_error(
-        [&] { DirectoryLock::acquire(lock_file, 250ms, [&] { ++waits; }); });
+    const auto caught =
+        test::catch_error([&] { DirectoryLock::acquire(lock_file, 250ms, [&] { ++waits; }); });
     EXPECT_EQ(waits, 1);
     EXPECT_EQ(caught.code, ExitCode::FileSystem);
-    EXPECT_NE(caught.message.find("another verifysdk is still working on " +
-                                  (tmp / "sdk").string()),
-              std::string::npos)
+    EXPECT_NE(
+        caught.message.find("another verifysdk is still working on " + (tmp / "sdk").string()),
+        std::string::npos)
         << caught.message;
     EXPECT_NE(caught.message.find("(lock held for more than 0.3 s)"), std::string::npos)
         << caught.message;

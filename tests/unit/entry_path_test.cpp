@@ -48,13 +48,13 @@ TEST(EntryPath, MessagesShowNamesEscaped) {
 
 TEST(EntryPath, Utf8Validation) {
     EXPECT_TRUE(is_valid_utf8("plain"));
-    EXPECT_TRUE(is_valid_utf8("\xe4\xb8\xad\xe6\x96\x87"));     // 中文
-    EXPECT_TRUE(is_valid_utf8("\xf0\x9f\x98\x80"));             // U+1F600
-    EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));                    // overlong '/'
-    EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));                // surrogate
-    EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));            // > U+10FFFF
-    EXPECT_FALSE(is_valid_utf8("\xe4\xb8"));                    // truncated
-    EXPECT_FALSE(is_valid_utf8("\x80"));                        // stray continuation
+    EXPECT_TRUE(is_valid_utf8("\xe4\xb8\xad\xe6\x96\x87")); // 中文
+    EXPECT_TRUE(is_valid_utf8("\xf0\x9f\x98\x80"));         // U+1F600
+    EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));                // overlong '/'
+    EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));            // surrogate
+    EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));        // > U+10FFFF
+    EXPECT_FALSE(is_valid_utf8("\xe4\xb8"));                // truncated
+    EXPECT_FALSE(is_valid_utf8("\x80"));                    // stray continuation
 }
 
 TEST(EntryPath, SymlinkTargetsThatStayInside) {

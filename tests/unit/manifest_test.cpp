@@ -69,14 +69,13 @@ TEST(Manifest, WriteThenReadRoundTrips) {
     EXPECT_EQ(back.sdk_size, 1234u);
     EXPECT_EQ(back.options_digest, "opts");
     EXPECT_EQ(read_manifest(tmp / std::string(manifest_file_name)).files, m.files);
-    EXPECT_EQ(test::mode_of(tmp / std::string(manifest_file_name)),
-              0644u & ~test::current_umask());
+    EXPECT_EQ(test::mode_of(tmp / std::string(manifest_file_name)), 0644u & ~test::current_umask());
 }
 
 TEST(Manifest, JsonShapeIsStableAndReadable) {
     TempDir tmp;
-    write_manifest(tmp.path(), sample({{"z.so", 1, std::string(64, 'c')},
-                                       {"a.so", 2, std::string(64, 'd')}}));
+    write_manifest(tmp.path(),
+                   sample({{"z.so", 1, std::string(64, 'c')}, {"a.so", 2, std::string(64, 'd')}}));
     const std::string text = manifest_text(tmp.path());
     EXPECT_EQ(text.rfind("{\n  \"format_version\": 1,\n  \"tool_version\": \"0.1.0\",", 0), 0u)
         << text;
@@ -132,7 +131,7 @@ TEST(Manifest, VerifyFindsAddedMissingAndChangedFiles) {
     const Manifest m = make_sdk(tmp.path());
     EXPECT_TRUE(verify_installed(tmp.path(), m).ok());
 
-    test::write_file(tmp / "libs/verify.aar", "AAR");  // same size, other bytes
+    test::write_file(tmp / "libs/verify.aar", "AAR");     // same size, other bytes
     test::write_file(tmp / "README.md", "longer readme"); // other size
     fs::remove(tmp / "current.aar");
     fs::create_symlink("elsewhere.aar", tmp / "current.aar"); // other link target
@@ -151,9 +150,9 @@ TEST(Manifest, VerifyFindsAddedMissingAndChangedFiles) {
 TEST(Manifest, Rfc3339Utc) {
     EXPECT_EQ(rfc3339_utc(std::chrono::system_clock::time_point(std::chrono::seconds(0))),
               "1970-01-01T00:00:00Z");
-    EXPECT_EQ(rfc3339_utc(std::chrono::system_clock::time_point(
-                  std::chrono::seconds(1'714'564'800))),
-              "2024-05-01T12:00:00Z");
+    EXPECT_EQ(
+        rfc3339_utc(std::chrono::system_clock::time_point(std::chrono::seconds(1'714'564'800))),
+        "2024-05-01T12:00:00Z");
 }
 
 } // namespace

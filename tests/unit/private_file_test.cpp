@@ -52,8 +52,7 @@ TEST(PrivateFile, CreateNewFileNeverReusesOrFollows) {
     EXPECT_EQ(test::read_file(tmp / "a"), "abc");
     EXPECT_EQ(test::catch_error([&] { create_new_file(tmp / "a"); }).code, ExitCode::FileSystem);
     fs::create_symlink(tmp / "target", tmp / "link");
-    EXPECT_EQ(test::catch_error([&] { create_new_file(tmp / "link"); }).code,
-              ExitCode::FileSystem);
+    EXPECT_EQ(test::catch_error([&] { create_new_file(tmp / "link"); }).code, ExitCode::FileSystem);
     EXPECT_FALSE(fs::exists(tmp / "target"));
 }
 

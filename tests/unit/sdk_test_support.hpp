@@ -23,7 +23,7 @@ namespace verifysdk::test {
 namespace fs = std::filesystem;
 
 class TempDir {
-public:
+  public:
     TempDir() {
         const char* base = std::getenv("TMPDIR");
         std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
@@ -47,7 +47,7 @@ public:
     const fs::path& path() const { return path_; }
     fs::path operator/(const fs::path& rel) const { return path_ / rel; }
 
-private:
+  private:
     fs::path path_;
 };
 
@@ -98,17 +98,21 @@ inline mode_t current_umask() {
 // Writes zip, tar.gz or tar archives entry by entry. Nothing is sanitised:
 // names, links and types are written exactly as given.
 class ArchiveBuilder {
-public:
+  public:
     enum class Format { Zip, TarGz, Tar };
 
     ArchiveBuilder(const fs::path& file, Format format) : a_(archive_write_new()) {
         switch (format) {
-        case Format::Zip: archive_write_set_format_zip(a_); break;
+        case Format::Zip:
+            archive_write_set_format_zip(a_);
+            break;
         case Format::TarGz:
             archive_write_set_format_pax_restricted(a_);
             archive_write_add_filter_gzip(a_);
             break;
-        case Format::Tar: archive_write_set_format_pax_restricted(a_); break;
+        case Format::Tar:
+            archive_write_set_format_pax_restricted(a_);
+            break;
         }
         if (archive_write_open_filename(a_, file.c_str()) != ARCHIVE_OK)
             throw std::runtime_error(archive_error_string(a_));
@@ -156,7 +160,7 @@ public:
         a_ = nullptr;
     }
 
-private:
+  private:
     archive_entry* entry(const std::string& name, unsigned type, int perm) {
         archive_entry_clear(e_);
         archive_entry_copy_pathname(e_, name.c_str());

@@ -85,9 +85,9 @@ TEST(TaskState, UnusableFilesAreIgnoredWithAWarning) {
 TEST(TaskState, MissingSubmittedAtIsUnusable) {
     TempDir tmp;
     {
-        test::write_file(tmp / "s",
-                         R"({"format_version":1,"task_id":"t","app_url":"","app_sha256":"",)"
-                         R"("platform":"","api_version":"","endpoint_host":"","options_digest":""})");
+        test::write_file(
+            tmp / "s", R"({"format_version":1,"task_id":"t","app_url":"","app_sha256":"",)"
+                       R"("platform":"","api_version":"","endpoint_host":"","options_digest":""})");
     }
     Warnings w;
     EXPECT_FALSE(read_task_state(tmp / "s", w.sink()));

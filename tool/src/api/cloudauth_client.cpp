@@ -132,7 +132,7 @@ CloudauthClient::Answer CloudauthClient::call(const RpcCall& call) {
             try {
                 document = read_response_document(response);
             } catch (const net::NetworkError& unreadable) {
-                if (response.status >= 400 && response.status < 500)
+                if (response.status >= 400 && response.status < 500 && response.status != 429)
                     throw Error(ExitCode::Service, call.action + " failed: " + unreadable.what(),
                                 {.service_code = "HTTP " + std::to_string(response.status),
                                  .hint = "check --endpoint and any proxy between you and it"});
@@ -141,8 +141,9 @@ CloudauthClient::Answer CloudauthClient::call(const RpcCall& call) {
             const auto error = service_error_in(document, response.status);
             if (!error)
                 return {std::move(document), std::move(response)};
+            // HTTP 5xx and 429 are retried whatever their Code says.
             const bool retryable = net::is_retryable_error_code(error->code) ||
-                                   (error->code.empty() && error->status >= 500);
+                                   error->status >= 500 || error->status == 429;
             if (!retryable || attempt >= attempts)
                 throw service_failure(call.action, *error, credentials_.access_key_id);
             retry_reason = error->code.empty() ? "HTTP " + std::to_string(error->status)
@@ -207,10 +208,12 @@ DescribeResult CloudauthClient::describe_verify_sdk(const std::string& task_id) 
     bool printable = true;
     for (unsigned char c : url)
         printable = printable && c > 0x20 && c < 0x7f;
-    if (!url.empty() && (!printable || url.size() > 8192 ||
-                         (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0)))
+    // Plain http only when the API itself is a plain-http test server on loopback.
+    const bool scheme_ok = url.rfind("https://", 0) == 0 ||
+                           (settings_.endpoint.scheme == "http" && url.rfind("http://", 0) == 0);
+    if (!url.empty() && (!printable || url.size() > 8192 || !scheme_ok))
         throw Error(ExitCode::Service,
-                    "DescribeVerifySDK returned an SDK address that is not an http(s) address: \"" +
+                    "DescribeVerifySDK returned an SDK address that is not an https address: \"" +
                         preview_bytes(url) + "\"",
                     {.service_code = "InvalidSdkUrl", .request_id = result.request_id,
                      .hint = "report the TaskId " + task_id + " to Alibaba Cloud support"});

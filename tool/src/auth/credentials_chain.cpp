@@ -37,10 +37,13 @@ std::optional<CredentialsFile> read_credentials_file(const fs::path& path, const
     return CredentialsFile{path, text.str()};
 }
 
+// Empty when there is no HOME: never fall back to the working directory,
+// which during a build may be a checkout anyone can put files in.
 fs::path file_location(const EnvLookup& env, const char* override_name, const char* home_relative) {
     if (auto overridden = env(override_name))
         return *overridden;
-    return fs::path(env("HOME").value_or("")) / home_relative;
+    const auto home = env("HOME");
+    return home ? fs::path(*home) / home_relative : fs::path();
 }
 
 } // namespace
@@ -60,19 +63,23 @@ Credentials resolve_credentials(const CredentialsRequest& request, const EnvLook
 
     const fs::path cli_config =
         file_location(env, "ALIBABA_CLOUD_CONFIG_FILE", ".aliyun/config.json");
-    if (auto file = read_credentials_file(cli_config, warn)) {
-        if (auto found = credentials_from_cli_config(file->text, profile, cli_config.string()))
-            return *found;
+    if (!cli_config.empty()) {
+        if (auto file = read_credentials_file(cli_config, warn))
+            if (auto found = credentials_from_cli_config(file->text, profile, cli_config.string()))
+                return *found;
+        looked.push_back(cli_config.string() + profile_note);
     }
-    looked.push_back(cli_config.string() + profile_note);
 
     const fs::path ini = file_location(env, "ALIBABA_CLOUD_CREDENTIALS_FILE",
                                        ".alibabacloud/credentials");
-    if (auto file = read_credentials_file(ini, warn)) {
-        if (auto found = credentials_from_ini(file->text, profile, ini.string()))
-            return *found;
+    if (!ini.empty()) {
+        if (auto file = read_credentials_file(ini, warn))
+            if (auto found = credentials_from_ini(file->text, profile, ini.string()))
+                return *found;
+        looked.push_back(ini.string() + profile_note);
     }
-    looked.push_back(ini.string() + profile_note);
+    if (cli_config.empty() || ini.empty())
+        looked.push_back("no credentials files (HOME is not set)");
 
     std::string message = "no credentials found; looked in: ";
     for (std::size_t i = 0; i < looked.size(); ++i)

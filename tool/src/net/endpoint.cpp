@@ -2,7 +2,9 @@
 
 #include "error.hpp"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 
 #include <memory>
 
@@ -26,7 +28,12 @@ struct UrlHandle {
 } // namespace
 
 bool is_loopback_host(const std::string& host) {
-    return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+    if (host == "localhost" || host == "::1" || host == "[::1]")
+        return true;
+    // Only a real IPv4 address in 127.0.0.0/8: a name like 127.example.com is not loopback.
+    in_addr address{};
+    return inet_pton(AF_INET, host.c_str(), &address) == 1 &&
+           (ntohl(address.s_addr) >> 24) == 127;
 }
 
 Endpoint parse_endpoint(const std::string& url) {
@@ -43,7 +50,7 @@ Endpoint parse_endpoint(const std::string& url) {
         throw usage_error("--endpoint " + url + " uses plain http to a host that is not loopback",
                           "use https://; plain http is only for local test servers");
     const std::string path = parsed.part(CURLUPART_PATH);
-    if (!parsed.part(CURLUPART_USER).empty() || !parsed.part(CURLUPART_QUERY).empty() ||
+    if (!parsed.part(CURLUPART_USER).empty() || !parsed.part(CURLUPART_PASSWORD).empty() || !parsed.part(CURLUPART_QUERY).empty() ||
         (!path.empty() && path != "/"))
         throw usage_error("--endpoint must be a bare address (scheme, host and port only)");
     const std::string port = parsed.part(CURLUPART_PORT);

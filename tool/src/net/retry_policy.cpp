@@ -12,7 +12,7 @@ std::optional<long long> parse_non_negative(const std::string& text) {
     long long value = 0;
     const auto* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (ec != std::errc() || value < 0 || ptr == text.data())
+    if (ec != std::errc() || value < 0 || ptr == text.data() || ptr != end)
         return std::nullopt;
     return value;
 }
@@ -37,7 +37,8 @@ std::optional<std::chrono::milliseconds> retry_after_hint(const HeaderMap& heade
     }
     if (auto it = headers.find("retry-after"); it != headers.end()) {
         if (auto seconds = parse_non_negative(it->second))
-            return std::min(std::chrono::milliseconds(*seconds * 1000), max_hint);
+            return *seconds >= max_hint.count() / 1000 ? max_hint
+                                                        : std::chrono::milliseconds(*seconds * 1000);
     }
     return std::nullopt;
 }

@@ -71,10 +71,9 @@ std::optional<std::string> cached_digest(const json& cache, const std::string& k
     if (it == files.end() || !it->is_object())
         return std::nullopt;
     try {
-        const FileKey stored{(*it).at("size").get<std::uint64_t>(),
-                             (*it).at("mtime_ns").get<std::int64_t>(),
-                             (*it).at("inode").get<std::uint64_t>(),
-                             (*it).at("device").get<std::uint64_t>()};
+        const FileKey stored{
+            (*it).at("size").get<std::uint64_t>(), (*it).at("mtime_ns").get<std::int64_t>(),
+            (*it).at("inode").get<std::uint64_t>(), (*it).at("device").get<std::uint64_t>()};
         const auto& digest = (*it).at("sha256").get_ref<const std::string&>();
         if (stored == key && digest.size() == 64)
             return digest;
@@ -92,8 +91,11 @@ void store_digest(json cache, const fs::path& cache_file, const std::string& key
     files.erase(key_path);
     while (files.size() >= max_cache_entries)
         files.erase(files.begin());
-    files[key_path] = {{"size", key.size},   {"mtime_ns", key.mtime_ns}, {"inode", key.inode},
-                       {"device", key.device}, {"sha256", digest}};
+    files[key_path] = {{"size", key.size},
+                       {"mtime_ns", key.mtime_ns},
+                       {"inode", key.inode},
+                       {"device", key.device},
+                       {"sha256", digest}};
     try {
         write_file_atomically(cache_file, cache.dump(2) + "\n", 0600);
     } catch (const Error&) {

@@ -25,8 +25,7 @@ bool is_ios_payload_entry(std::string_view name) {
         return false;
     const std::string_view bundle = name.substr(0, slash);
     constexpr std::string_view suffix = ".app";
-    return bundle.size() > suffix.size() &&
-           bundle.substr(bundle.size() - suffix.size()) == suffix;
+    return bundle.size() > suffix.size() && bundle.substr(bundle.size() - suffix.size()) == suffix;
 }
 
 } // namespace

@@ -30,15 +30,21 @@ enum class Kind { Zip, TarGz, Tar, File };
 
 const char* kind_name(Kind kind) {
     switch (kind) {
-    case Kind::Zip: return "zip";
-    case Kind::TarGz: return "tar.gz";
-    case Kind::Tar: return "tar";
-    case Kind::File: return "file";
+    case Kind::Zip:
+        return "zip";
+    case Kind::TarGz:
+        return "tar.gz";
+    case Kind::Tar:
+        return "tar";
+    case Kind::File:
+        return "file";
     }
     return "file";
 }
 
-std::string errno_text(int err) { return std::generic_category().message(err); }
+std::string errno_text(int err) {
+    return std::generic_category().message(err);
+}
 
 Kind sniff(const fs::path& file) {
     UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
@@ -62,8 +68,9 @@ Kind sniff(const fs::path& file) {
     }
     const auto starts = [&](std::string_view magic, std::size_t at = 0) {
         return got >= at + magic.size() &&
-               std::equal(magic.begin(), magic.end(), head.begin() + static_cast<long>(at),
-                          [](char a, unsigned char b) { return static_cast<unsigned char>(a) == b; });
+               std::equal(
+                   magic.begin(), magic.end(), head.begin() + static_cast<long>(at),
+                   [](char a, unsigned char b) { return static_cast<unsigned char>(a) == b; });
     };
     if (starts("PK\x03\x04") || starts("PK\x05\x06"))
         return Kind::Zip;
@@ -86,8 +93,7 @@ bool is_disk_full(int err) {
     if (is_disk_full(err))
         throw fs_error("disk full while extracting " + entry + " into " + staging.string(),
                        "free some disk space and run again");
-    throw fs_error("cannot write " + entry + " into " + staging.string() + ": " +
-                   errno_text(err));
+    throw fs_error("cannot write " + entry + " into " + staging.string() + ": " + errno_text(err));
 }
 
 [[noreturn]] void refuse(const std::string& entry, const std::string& rule) {
@@ -104,11 +110,10 @@ struct ArchiveReadFree {
 // descriptor of the staging folder; every folder on the way was made by us
 // and symlinks come last, so no write can be redirected.
 class Extractor {
-public:
+  public:
     Extractor(const fs::path& archive_file, const fs::path& staging, Kind kind,
               const ExtractLimits& limits)
-        : archive_file_(archive_file), staging_(staging), limits_(limits),
-          a_(archive_read_new()) {
+        : archive_file_(archive_file), staging_(staging), limits_(limits), a_(archive_read_new()) {
         if (!a_)
             throw std::bad_alloc();
         // Only the format the magic bytes announced: a zip can't be read as tar.
@@ -138,8 +143,8 @@ public:
             if (r < ARCHIVE_WARN) // warnings (e.g. name charset) are judged by our rules
                 corrupt();
             if (++entries_ > limits_.max_entries)
-                refuse(name_of(entry), "exceeds the limit of " +
-                                           std::to_string(limits_.max_entries) + " entries");
+                refuse(name_of(entry),
+                       "exceeds the limit of " + std::to_string(limits_.max_entries) + " entries");
             handle(entry);
         }
         for (const auto& [path, target] : links_)
@@ -149,17 +154,17 @@ public:
     std::size_t entries() const { return entries_; }
     std::uint64_t bytes() const { return bytes_; }
 
-private:
+  private:
     enum class Node { ImplicitDir, Dir, File, Link };
 
     static constexpr std::size_t read_block_size = 128 * 1024;
 
     [[noreturn]] void corrupt() {
         const char* why = archive_error_string(a_.get());
-        throw verification_error("the SDK archive " + archive_file_.filename().string() +
-                                     " is corrupt or truncated: " +
-                                     (why != nullptr ? why : "unknown libarchive error"),
-                                 "download it again; if it keeps failing, report it");
+        throw verification_error(
+            "the SDK archive " + archive_file_.filename().string() +
+                " is corrupt or truncated: " + (why != nullptr ? why : "unknown libarchive error"),
+            "download it again; if it keeps failing, report it");
     }
 
     static std::string name_of(archive_entry* entry) {
@@ -206,10 +211,14 @@ private:
             return;
         }
         case AE_IFCHR:
-        case AE_IFBLK: refuse(raw, "is a device");
-        case AE_IFIFO: refuse(raw, "is a FIFO");
-        case AE_IFSOCK: refuse(raw, "is a socket");
-        default: refuse(raw, "has an unknown type");
+        case AE_IFBLK:
+            refuse(raw, "is a device");
+        case AE_IFIFO:
+            refuse(raw, "is a FIFO");
+        case AE_IFSOCK:
+            refuse(raw, "is a socket");
+        default:
+            refuse(raw, "has an unknown type");
         }
     }
 
@@ -257,9 +266,8 @@ private:
                 refuse(path, "collides with another entry (case-insensitive file system?)");
             write_failed(err, path, staging_);
         }
-        if (archive_entry_size_is_set(entry) &&
-            static_cast<std::uint64_t>(archive_entry_size(entry)) >
-                limits_.max_total_bytes - bytes_)
+        if (archive_entry_size_is_set(entry) && static_cast<std::uint64_t>(archive_entry_size(
+                                                    entry)) > limits_.max_total_bytes - bytes_)
             too_big(path);
 
         const std::int64_t packed_start = archive_filter_bytes(a_.get(), -1);

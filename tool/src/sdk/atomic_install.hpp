@@ -14,8 +14,10 @@ enum class SwapMethod {
     RenameAside, // rename(dest, previous) then rename(staging, dest)
 };
 
-// Atomic exchange: Linux renameat2(RENAME_EXCHANGE), macOS renamex_np
-// (RENAME_SWAP); used when dest exists and the file system supports it.
+// First flushes the staged files to disk (one syncfs on Linux, else an fsync
+// per file), so the caller needs no flush of its own. Atomic exchange: Linux
+// renameat2(RENAME_EXCHANGE), macOS renamex_np (RENAME_SWAP); used when dest
+// exists and the file system supports it.
 // Afterwards the old SDK is in `previous/` and is deleted (its lock file
 // first, so a half-deleted copy never looks complete). Parent folders are
 // fsync'ed. Throws fs_error (exit 8) naming the folder when dest's parent is

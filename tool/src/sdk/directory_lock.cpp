@@ -36,10 +36,8 @@ std::string seconds_text(std::chrono::milliseconds ms) {
 } // namespace
 
 DirectoryLock DirectoryLock::acquire(const fs::path& lock_file, std::chrono::milliseconds timeout,
-                                     std::function<void()> on_first_wait,
-                                     const fs::path& subject) {
-    const int fd =
-        ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+                                     std::function<void()> on_first_wait, const fs::path& subject) {
+    const int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         const int err = errno;
         throw fs_error("cannot open lock file " + lock_file.string() + ": " +
@@ -65,19 +63,22 @@ DirectoryLock DirectoryLock::acquire(const fs::path& lock_file, std::chrono::mil
             throw fs_error("another verifysdk is still working on " + what.string() +
                                " (lock held for more than " + seconds_text(timeout) + " s)",
                            "wait for the other build to finish; the lock is released when "
-                           "that process exits (lock file " + lock_file.string() + ")");
+                           "that process exits (lock file " +
+                               lock_file.string() + ")");
         }
         if (!waited) {
             waited = true;
             if (on_first_wait)
                 on_first_wait();
         }
-        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-            poll_interval, deadline - now));
+        std::this_thread::sleep_for(
+            std::min<std::chrono::steady_clock::duration>(poll_interval, deadline - now));
     }
 }
 
-DirectoryLock::DirectoryLock(DirectoryLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+DirectoryLock::DirectoryLock(DirectoryLock&& other) noexcept : fd_(other.fd_) {
+    other.fd_ = -1;
+}
 
 DirectoryLock& DirectoryLock::operator=(DirectoryLock&& other) noexcept {
     if (this != &other) {
@@ -88,7 +89,9 @@ DirectoryLock& DirectoryLock::operator=(DirectoryLock&& other) noexcept {
     return *this;
 }
 
-DirectoryLock::~DirectoryLock() { release(); }
+DirectoryLock::~DirectoryLock() {
+    release();
+}
 
 void DirectoryLock::release() noexcept {
     if (fd_ < 0)

@@ -10,7 +10,7 @@
 namespace verifysdk::sdk {
 
 class DirectoryLock {
-public:
+  public:
     // Polls a non-blocking flock every 100 ms until `timeout`. `on_first_wait`
     // (may be empty) runs once when the lock is busy, e.g. to print "waiting".
     // `subject` is what the error message names; by default the destination
@@ -32,7 +32,7 @@ public:
     void release() noexcept;
     bool held() const noexcept { return fd_ >= 0; }
 
-private:
+  private:
     explicit DirectoryLock(int fd) noexcept : fd_(fd) {}
     int fd_ = -1;
 };

@@ -137,8 +137,8 @@ std::map<std::string, DiskEntry> list_disk(const fs::path& dir) {
     if (!fs::is_directory(fs::symlink_status(dir, ec)))
         return out;
     try {
-        for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator();
-             ++it) {
+        for (auto it = fs::recursive_directory_iterator(dir);
+             it != fs::recursive_directory_iterator(); ++it) {
             const fs::path& full = it->path();
             const std::string rel = full.lexically_relative(dir).generic_string();
             const auto status = it->symlink_status();
@@ -148,8 +148,8 @@ std::map<std::string, DiskEntry> list_disk(const fs::path& dir) {
                 continue;
             if (fs::is_symlink(status)) {
                 std::string target = fs::read_symlink(full).string();
-                out.emplace(rel, DiskEntry{DiskEntry::Type::Link, target.size(), full,
-                                           std::move(target)});
+                out.emplace(
+                    rel, DiskEntry{DiskEntry::Type::Link, target.size(), full, std::move(target)});
             } else if (fs::is_regular_file(status)) {
                 out.emplace(rel, DiskEntry{DiskEntry::Type::File, it->file_size(), full, {}});
             } else {
@@ -164,9 +164,12 @@ std::map<std::string, DiskEntry> list_disk(const fs::path& dir) {
 
 std::string hash_of(const DiskEntry& entry) {
     switch (entry.type) {
-    case DiskEntry::Type::File: return crypto::sha256_file_hex(entry.full);
-    case DiskEntry::Type::Link: return crypto::sha256_hex(entry.link_target);
-    case DiskEntry::Type::Other: return {};
+    case DiskEntry::Type::File:
+        return crypto::sha256_file_hex(entry.full);
+    case DiskEntry::Type::Link:
+        return crypto::sha256_hex(entry.link_target);
+    case DiskEntry::Type::Other:
+        return {};
     }
     return {};
 }
@@ -208,12 +211,18 @@ void write_manifest(const fs::path& dir, const Manifest& m) {
     for (const auto& f : files)
         list.push_back({{"path", f.path}, {"size", f.size}, {"sha256", f.sha256}});
     const ordered_json j = {
-        {"format_version", m.format_version}, {"tool_version", m.tool_version},
-        {"api_version", m.api_version},       {"endpoint_host", m.endpoint_host},
-        {"app_url", m.app_url},               {"app_sha256", m.app_sha256},
-        {"platform", m.platform},             {"task_id", m.task_id},
-        {"sdk_sha256", m.sdk_sha256},         {"sdk_size", m.sdk_size},
-        {"installed_at", m.installed_at},     {"options_digest", m.options_digest},
+        {"format_version", m.format_version},
+        {"tool_version", m.tool_version},
+        {"api_version", m.api_version},
+        {"endpoint_host", m.endpoint_host},
+        {"app_url", m.app_url},
+        {"app_sha256", m.app_sha256},
+        {"platform", m.platform},
+        {"task_id", m.task_id},
+        {"sdk_sha256", m.sdk_sha256},
+        {"sdk_size", m.sdk_size},
+        {"installed_at", m.installed_at},
+        {"options_digest", m.options_digest},
         {"files", std::move(list)},
     };
     write_file_atomically(dir / manifest_file_name, j.dump(2) + "\n", 0644);

@@ -22,7 +22,9 @@ void UniqueFd::reset(int fd) noexcept {
 
 namespace {
 
-std::string errno_text(int err) { return std::generic_category().message(err); }
+std::string errno_text(int err) {
+    return std::generic_category().message(err);
+}
 
 bool is_disk_full(int err) {
 #ifdef EDQUOT

@@ -11,7 +11,7 @@ namespace verifysdk::sdk {
 
 // Owns a POSIX file descriptor; closes it on destruction.
 class UniqueFd {
-public:
+  public:
     UniqueFd() = default;
     explicit UniqueFd(int fd) noexcept : fd_(fd) {}
     ~UniqueFd() { reset(); }
@@ -33,7 +33,7 @@ public:
     }
     void reset(int fd = -1) noexcept;
 
-private:
+  private:
     int fd_ = -1;
 };
 

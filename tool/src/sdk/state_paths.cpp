@@ -33,8 +33,8 @@ void make_private_dir(const fs::path& dir) {
 void require_writable(const fs::path& dir) {
     if (::access(dir.c_str(), W_OK | X_OK) != 0) {
         const int err = errno;
-        throw fs_error("folder " + dir.string() + " is not writable: " +
-                           std::generic_category().message(err),
+        throw fs_error("folder " + dir.string() +
+                           " is not writable: " + std::generic_category().message(err),
                        "fix the permissions of " + dir.string() + " or choose another destination");
     }
 }

@@ -66,8 +66,7 @@ std::optional<TaskState> read_task_state(const fs::path& path,
                                          const std::function<void(std::string)>& warn) {
     const auto ignore = [&](const std::string& why) -> std::optional<TaskState> {
         if (warn)
-            warn("ignoring " + path.string() + ": " + why +
-                 "; a new generation will be submitted");
+            warn("ignoring " + path.string() + ": " + why + "; a new generation will be submitted");
         return std::nullopt;
     };
     std::ifstream in(path, std::ios::binary);
@@ -116,8 +115,7 @@ bool is_resumable(const TaskState& saved, const TaskState& wanted,
                   std::chrono::system_clock::time_point now) {
     if (saved.task_id.empty() || saved.app_url != wanted.app_url ||
         saved.app_sha256 != wanted.app_sha256 || saved.platform != wanted.platform ||
-        saved.api_version != wanted.api_version ||
-        saved.endpoint_host != wanted.endpoint_host ||
+        saved.api_version != wanted.api_version || saved.endpoint_host != wanted.endpoint_host ||
         saved.options_digest != wanted.options_digest)
         return false;
     // Whole seconds, and no time_point conversion of a hand-edited huge value

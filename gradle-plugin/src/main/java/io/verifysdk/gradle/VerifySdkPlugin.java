@@ -22,7 +22,8 @@ import io.verifysdk.gradle.internal.Names;
  * {@code refreshVerifySdk} and, once the build script has set the variants, one
  * {@code refreshVerifySdk<Variant>} task per variant, which finalizes {@code assemble<Variant>}
  * whenever a task of that name exists or appears later (the Android Gradle plugin registers its
- * assemble tasks late; any other project may simply have an {@code assembleRelease} task).
+ * assemble tasks late; any other project may simply have an {@code assembleRelease} task), and
+ * depends on it, so that run on its own it builds the APK first.
  * No compile-time dependency on the Android Gradle plugin: everything goes by task names and by
  * the Android Gradle plugin's output folder layout.
  */
@@ -73,9 +74,15 @@ public class VerifySdkPlugin implements Plugin<Project> {
                 ? extension.getDestination()
                 : project.file(VerifySdkExtension.DEFAULT_DESTINATION);
         task.setGroup(Names.GROUP);
+        // Also depend on assemble<Variant> when there is one: run alone, the task then builds
+        // the APK it is about, and Gradle 7+ sees that the APK it reads is produced first.
+        String assemble = Names.assembleTask(variant);
+        task.dependsOn((Callable<List<String>>) () -> project.getTasks().getNames()
+                .contains(assemble) ? Collections.singletonList(assemble)
+                        : Collections.<String>emptyList());
         task.setDescription("Refreshes the offline face-recognition SDK in "
                 + project.relativePath(destination) + " from the " + variant
-                + " build (runs after " + Names.assembleTask(variant) + ").");
+                + " build (runs after " + assemble + ").");
         task.setVariant(variant);
         task.setAppUrl(extension.getAppUrl());
         task.setAppFile(extension.getAppFile());

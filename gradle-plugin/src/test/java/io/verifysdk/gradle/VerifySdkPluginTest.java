@@ -114,6 +114,17 @@ public class VerifySdkPluginTest {
                 finalizers("assembleRelease"));
         assertTrue(finalizers("assembleDebug").isEmpty());
         assertNull(project.getTasks().findByName("refreshVerifySdkDebug"));
+        // Run alone, the refresh builds its APK first.
+        assertEquals(new HashSet<>(Arrays.asList("assembleRelease")),
+                names(refresh.getTaskDependencies().getDependencies(refresh)));
+    }
+
+    @Test
+    public void withoutAnAssembleTaskTheRefreshDependsOnNothing() {
+        apply();
+        evaluate();
+        Task refresh = project.getTasks().getByName("refreshVerifySdkRelease");
+        assertTrue(names(refresh.getTaskDependencies().getDependencies(refresh)).isEmpty());
     }
 
     @Test
