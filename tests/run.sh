@@ -11,7 +11,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libcurl4-openssl-dev libssl-dev libpugixml-dev nlohmann-json3-dev libcli11-dev
   libarchive-dev libarchive-tools googletest libgtest-dev libgmock-dev
-  python3 openssl curl zip unzip gradle junit4
+  python3 openssl curl zip unzip gradle default-jdk-headless junit4 time
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -48,7 +48,11 @@ TEST(StatePaths, EnsureStateRootCreatesPrivateFolders) {
     EXPECT_EQ(test::mode_of(p.root.parent_path()), 0700u);
     EXPECT_EQ(test::mode_of(p.root), 0700u);
     EXPECT_FALSE(fs::exists(p.dest)); // only the state side is created
-    ensure_state_root(p);             // idempotent
+    EXPECT_NE(test::read_file(p.root.parent_path() / ".gitignore").find("\n*\n"),
+              std::string::npos);
+    test::write_file(p.root.parent_path() / ".gitignore", "edited by the user\n");
+    ensure_state_root(p); // idempotent, and leaves an existing .gitignore alone
+    EXPECT_EQ(test::read_file(p.root.parent_path() / ".gitignore"), "edited by the user\n");
 }
 
 TEST(StatePaths, EnsureStateRootNamesTheFolderItCannotCreate) {

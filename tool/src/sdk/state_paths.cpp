@@ -1,6 +1,7 @@
 #include "sdk/state_paths.hpp"
 
 #include "error.hpp"
+#include "sdk/private_file.hpp"
 
 #include <cerrno>
 #include <string>
@@ -39,6 +40,19 @@ void require_writable(const fs::path& dir) {
     }
 }
 
+// `.verifysdk/` usually sits inside a committed third_party/ folder; a
+// download.part of hundreds of MiB or a state.json must never be committed
+// by a broad `git add`. Best effort: the tool works without it.
+void write_gitignore(const fs::path& state_folder) {
+    const fs::path file = state_folder / ".gitignore";
+    try {
+        UniqueFd fd = create_new_file(file, 0644);
+        write_all(fd.get(), "# verifysdk's working files: never commit them.\n*\n", file);
+    } catch (const Error&) {
+        // Already there (EEXIST) or not writable: nothing to do.
+    }
+}
+
 } // namespace
 
 StatePaths state_paths_for(const fs::path& dest) {
@@ -72,6 +86,7 @@ void ensure_state_root(const StatePaths& paths) {
         throw fs_error("cannot create folder " + parent.string() + ": " + ec.message(),
                        "check that the destination's parent folder is writable");
     make_private_dir(paths.root.parent_path());
+    write_gitignore(paths.root.parent_path());
     make_private_dir(paths.root);
     require_writable(paths.root);
 }

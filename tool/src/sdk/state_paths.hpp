@@ -22,7 +22,8 @@ struct StatePaths {
 StatePaths state_paths_for(const std::filesystem::path& dest);
 
 // Creates the parent of dest if missing (ordinary mode: it is the user's
-// project folder), then `.verifysdk/` and the state root with mode 0700.
+// project folder), then `.verifysdk/` and the state root with mode 0700, and
+// a `.verifysdk/.gitignore` ("*") so the working files are never committed.
 // Throws fs_error (exit 8) naming the folder that cannot be created or written.
 void ensure_state_root(const StatePaths& paths);
 
