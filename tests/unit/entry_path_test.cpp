@@ -46,6 +46,16 @@ TEST(EntryPath, MessagesShowNamesEscaped) {
     EXPECT_EQ(message.find('\x1b'), std::string::npos);
 }
 
+TEST(EntryPath, PrintableNames) {
+    EXPECT_EQ(printable_name("lib/caf\xc3\xa9.so"), "lib/caf\xc3\xa9.so"); // UTF-8 as is
+    EXPECT_EQ(printable_name("a\xc2\x9b"
+                             "31m"),
+              "a\\xc2\\x9b31m");                                        // C1 control (CSI)
+    EXPECT_EQ(printable_name("bad\xff"), "bad\\xff");                   // not UTF-8
+    EXPECT_EQ(printable_name("caf\xc3\xa9\xff"), "caf\\xc3\\xa9\\xff"); // not UTF-8 at all
+    EXPECT_EQ(printable_name("back\\slash\t"), "back\\x5cslash\\x09");
+}
+
 TEST(EntryPath, Utf8Validation) {
     EXPECT_TRUE(is_valid_utf8("plain"));
     EXPECT_TRUE(is_valid_utf8("\xe4\xb8\xad\xe6\x96\x87")); // 中文

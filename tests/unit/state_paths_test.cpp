@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 namespace verifysdk::sdk {
 namespace {
 
@@ -65,10 +68,34 @@ TEST(StatePaths, EnsureStateRootNamesTheFolderItCannotCreate) {
     EXPECT_NE(caught.message.find((tmp / "file").string()), std::string::npos) << caught.message;
 }
 
+// Root ignores folder permissions, so there this runs as the unprivileged
+// user "nobody" in a forked child (setuid is not undone in the test process).
 TEST(StatePaths, EnsureStateRootRefusesAReadOnlyParent) {
-    if (::geteuid() == 0)
-        GTEST_SKIP() << "root ignores folder permissions";
     TempDir tmp;
+    if (::geteuid() == 0) {
+        fs::create_directories(tmp / "ro");
+        fs::permissions(tmp.path(), fs::perms::all);
+        fs::permissions(tmp / "ro", fs::perms::owner_read | fs::perms::owner_exec |
+                                        fs::perms::others_read | fs::perms::others_exec);
+        const pid_t child = ::fork();
+        if (child == 0) {
+            if (::setgid(65534) != 0 || ::setuid(65534) != 0)
+                ::_exit(2);
+            try {
+                ensure_state_root(state_paths_for(tmp / "ro/sdk"));
+            } catch (const Error& error) {
+                const bool named =
+                    std::string(error.what()).find("ro/.verifysdk") != std::string::npos;
+                ::_exit(error.code() == ExitCode::FileSystem && named ? 0 : 3);
+            }
+            ::_exit(4);
+        }
+        int status = 0;
+        ASSERT_EQ(::waitpid(child, &status, 0), child);
+        ASSERT_TRUE(WIFEXITED(status));
+        EXPECT_EQ(WEXITSTATUS(status), 0) << "2: cannot drop root, 3: wrong error, 4: no error";
+        return;
+    }
     fs::create_directories(tmp / "ro");
     fs::permissions(tmp / "ro", fs::perms::owner_read | fs::perms::owner_exec);
     const auto caught =

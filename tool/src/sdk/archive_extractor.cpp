@@ -11,6 +11,7 @@
 #include <array>
 #include <cerrno>
 #include <fcntl.h>
+#include <limits>
 #include <memory>
 #include <string_view>
 #include <sys/stat.h>
@@ -69,7 +70,7 @@ Kind sniff(const fs::path& file) {
     const auto starts = [&](std::string_view magic, std::size_t at = 0) {
         return got >= at + magic.size() &&
                std::equal(
-                   magic.begin(), magic.end(), head.begin() + static_cast<long>(at),
+                   magic.begin(), magic.end(), head.begin() + static_cast<std::ptrdiff_t>(at),
                    [](char a, unsigned char b) { return static_cast<unsigned char>(a) == b; });
     };
     if (starts("PK\x03\x04") || starts("PK\x05\x06"))
@@ -97,7 +98,7 @@ bool is_disk_full(int err) {
 }
 
 [[noreturn]] void refuse(const std::string& entry, const std::string& rule) {
-    throw verification_error("unsafe archive: entry \"" + entry + "\" " + rule,
+    throw verification_error("unsafe archive: entry \"" + printable_name(entry) + "\" " + rule,
                              "the SDK download was refused; ask the provider for a "
                              "well-formed archive or report it");
 }
@@ -203,11 +204,12 @@ class Extractor {
         }
         case AE_IFLNK: {
             const std::string path = normalise_entry_path(raw);
-            const char* target = archive_entry_symlink(entry);
-            check_symlink_target(path, target != nullptr ? target : "");
+            const char* raw_target = archive_entry_symlink(entry);
+            std::string target = raw_target != nullptr ? raw_target : "";
+            check_symlink_target(path, target);
             make_parents(path);
             claim(path, raw, Node::Link);
-            links_.emplace_back(path, target);
+            links_.emplace_back(path, std::move(target));
             return;
         }
         case AE_IFCHR:
@@ -317,7 +319,11 @@ class Extractor {
         const std::int64_t now = archive_filter_bytes(a_.get(), -1);
         const auto packed =
             static_cast<std::uint64_t>(std::max<std::int64_t>(now - packed_start, 0));
-        if (end > packed * limits_.max_ratio + limits_.ratio_slack + block)
+        // Saturating: a caller may pass a huge max_ratio to switch the rule off.
+        const std::uint64_t cap = std::numeric_limits<std::uint64_t>::max();
+        const std::uint64_t allowed =
+            packed != 0 && limits_.max_ratio > cap / packed ? cap : packed * limits_.max_ratio;
+        if (end > allowed && end - allowed > limits_.ratio_slack + block)
             refuse(path, "expands more than " + std::to_string(limits_.max_ratio) +
                              " times its compressed size (zip bomb?)");
     }

@@ -7,17 +7,25 @@
 
 namespace verifysdk::sdk {
 
-namespace {
-
-// Entry names come from a downloaded file: show them escaped, never raw.
-std::string printable(std::string_view raw) {
+std::string printable_name(std::string_view raw) {
     static constexpr char digits[] = "0123456789abcdef";
+    // Valid UTF-8 is shown as is (names may be Chinese), except C1 controls
+    // (U+0080..U+009F, "\xc2\x80".."\xc2\x9f"); other text byte by byte.
+    const bool utf8 = is_valid_utf8(raw);
     std::string out;
-    for (unsigned char c : raw) {
-        if (c < 0x20 || c >= 0x7f || c == '\\') {
-            out += "\\x";
-            out += digits[c >> 4];
-            out += digits[c & 0x0f];
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        const auto c = static_cast<unsigned char>(raw[i]);
+        const bool c1 = utf8 && c == 0xc2 && i + 1 < raw.size() &&
+                        static_cast<unsigned char>(raw[i + 1]) < 0xa0;
+        if (c < 0x20 || c == 0x7f || c == '\\' || (c >= 0x80 && !utf8) || c1) {
+            const std::size_t count = c1 ? 2 : 1;
+            for (std::size_t k = 0; k < count; ++k) {
+                const auto b = static_cast<unsigned char>(raw[i + k]);
+                out += "\\x";
+                out += digits[b >> 4];
+                out += digits[b & 0x0f];
+            }
+            i += count - 1;
         } else {
             out += static_cast<char>(c);
         }
@@ -25,8 +33,10 @@ std::string printable(std::string_view raw) {
     return out;
 }
 
+namespace {
+
 [[noreturn]] void refuse(std::string_view what, std::string_view raw, std::string_view rule) {
-    throw verification_error("unsafe archive: " + std::string(what) + " \"" + printable(raw) +
+    throw verification_error("unsafe archive: " + std::string(what) + " \"" + printable_name(raw) +
                                  "\" " + std::string(rule),
                              "the SDK download was refused; ask the provider for a "
                              "well-formed archive or report it");
@@ -112,7 +122,7 @@ std::string normalise_entry_path(std::string_view raw, bool allow_root) {
 }
 
 void check_symlink_target(std::string_view link_path, std::string_view target) {
-    const std::string what = "symlink " + printable(link_path) + " ->";
+    const std::string what = "symlink " + printable_name(link_path) + " ->";
     check_characters(what, target);
     if (target.empty())
         refuse(what, target, "has an empty target");

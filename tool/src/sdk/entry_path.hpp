@@ -30,4 +30,9 @@ void check_symlink_target(std::string_view link_path, std::string_view target);
 
 bool is_valid_utf8(std::string_view text);
 
+// An entry name fit for a message: control characters (C0, DEL, C1),
+// backslashes and, in text that is not UTF-8, every byte >= 0x80 as \xNN, so
+// a hostile name cannot drive the terminal.
+std::string printable_name(std::string_view raw);
+
 } // namespace verifysdk::sdk

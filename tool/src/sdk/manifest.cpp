@@ -59,10 +59,10 @@ InstalledFile parse_file(const ordered_json& j) {
     try {
         normal = normalise_entry_path(f.path);
     } catch (const Error&) {
-        throw Invalid{"file path \"" + f.path + "\" is unsafe"};
+        throw Invalid{"file path \"" + printable_name(f.path) + "\" is unsafe"};
     }
     if (normal != f.path || f.path == manifest_file_name)
-        throw Invalid{"file path \"" + f.path + "\" is not in normal form"};
+        throw Invalid{"file path \"" + printable_name(f.path) + "\" is not in normal form"};
     if (!is_sha256_hex(f.sha256))
         throw Invalid{"file \"" + f.path + "\" has a malformed sha256"};
     return f;
