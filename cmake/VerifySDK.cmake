@@ -131,15 +131,15 @@ Commands
     tool's default (the public Cloudauth endpoint).
 
   ``CA_FILE <file>``
-    A PEM bundle of certificate authorities to trust instead of the system's.
-    A relative path is taken from :variable:`CMAKE_CURRENT_SOURCE_DIR`.
-    Defaults to :variable:`VERIFYSDK_CA_FILE`.
+    A PEM bundle of extra certificate authorities to trust. A relative path is
+    taken from :variable:`CMAKE_CURRENT_SOURCE_DIR`. Defaults to
+    :variable:`VERIFYSDK_CA_FILE`.
 
   ``WAIT_TIMEOUT <seconds>``
     How long to wait for the service to generate the SDK: a positive whole
     number of seconds, or of minutes or hours followed by ``m`` or ``h``
-    (``900``, ``15m``, ``1h``). Defaults to :variable:`VERIFYSDK_WAIT_TIMEOUT`, else the tool's
-    default.
+    (``900``, ``15m``, ``1h``). Defaults to :variable:`VERIFYSDK_WAIT_TIMEOUT`,
+    else the tool's default.
 
   ``ON_ERROR FAIL|WARN``
     What a failed refresh does to the build. ``FAIL`` stops it with the tool's
@@ -181,9 +181,9 @@ The command looks for the ``verifysdk`` executable once per call, in order:
 2. the target ``VerifySDK::verifysdk``: an imported one (from
    ``find_package(VerifySDK)``) is always used; one that is part of the same
    build (``add_subdirectory()``, ``FetchContent``) is used, and built before
-   ``<target>``, unless the build is cross-compiling (:variable:`CMAKE_CROSSCOMPILING`,
-   as with the Android NDK or iOS), because then it is built for the device and
-   cannot run on the build machine;
+   ``<target>``, unless the build is cross-compiling
+   (:variable:`CMAKE_CROSSCOMPILING`, as with the Android NDK or iOS), because
+   then it is built for the device and cannot run on the build machine;
 3. ``find_program(verifysdk)``, which searches ``PATH`` among other places.
 
 When none is found, configuration stops with a message that says how to
@@ -295,15 +295,18 @@ cmake_policy(PUSH)
 cmake_policy(VERSION 3.21)
 
 set(VERIFYSDK_CONFIGS "" CACHE STRING
-    "Configurations that refresh the Cloudauth offline SDK (empty: Release;RelWithDebInfo;MinSizeRel)")
-set(VERIFYSDK_PLATFORM "" CACHE STRING "Default PLATFORM of verifysdk_add_refresh(): android, ios or empty")
+    "Configurations that refresh the SDK (empty: Release;RelWithDebInfo;MinSizeRel)")
+set(VERIFYSDK_PLATFORM "" CACHE STRING
+    "Default PLATFORM of verifysdk_add_refresh(): android, ios or empty")
 set_property(CACHE VERIFYSDK_PLATFORM PROPERTY STRINGS "" android ios)
 set(VERIFYSDK_PROFILE "" CACHE STRING "Default credentials PROFILE of verifysdk_add_refresh()")
 set(VERIFYSDK_REGION "" CACHE STRING "Default REGION of verifysdk_add_refresh()")
 set(VERIFYSDK_ENDPOINT "" CACHE STRING "Default service ENDPOINT of verifysdk_add_refresh()")
 set(VERIFYSDK_CA_FILE "" CACHE FILEPATH "Default CA_FILE of verifysdk_add_refresh()")
-set(VERIFYSDK_WAIT_TIMEOUT "" CACHE STRING "Default WAIT_TIMEOUT (seconds) of verifysdk_add_refresh()")
-set(VERIFYSDK_ON_ERROR "" CACHE STRING "Default ON_ERROR of verifysdk_add_refresh(): FAIL, WARN or empty")
+set(VERIFYSDK_WAIT_TIMEOUT "" CACHE STRING
+    "Default WAIT_TIMEOUT of verifysdk_add_refresh() (900, 15m, 1h)")
+set(VERIFYSDK_ON_ERROR "" CACHE STRING
+    "Default ON_ERROR of verifysdk_add_refresh(): FAIL, WARN or empty")
 set_property(CACHE VERIFYSDK_ON_ERROR PROPERTY STRINGS "" FAIL WARN)
 option(VERIFYSDK_OFFLINE "Never let verifysdk_add_refresh() steps use the network" OFF)
 set(VERIFYSDK_EXTRA_ARGS "" CACHE STRING "Options appended to every verifysdk fetch step")

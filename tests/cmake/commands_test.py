@@ -163,7 +163,8 @@ class GeneratedCommands(unittest.TestCase):
             self.assertIsNone(self.refresh_command("Release", "plain"))
             # Arguments given to the call win over the cache variables.
             self.assertIsNone(self.refresh_command("RelWithDebInfo", "full"))
-            self.assertIn("https://cloudauth.example.com", self.refresh_command("Debug", "full"))
+            self.assertIn("https://cloudauth.example.com",
+                          self.refresh_command("Debug", "full"))
         finally:
             self.configure(VERIFYSDK_OFFLINE="OFF", VERIFYSDK_CONFIGS="",
                            VERIFYSDK_ON_ERROR="", VERIFYSDK_ENDPOINT="")

@@ -18,8 +18,8 @@ enum class SwapMethod {
 // per file), so the caller needs no flush of its own. Atomic exchange: Linux
 // renameat2(RENAME_EXCHANGE), macOS renamex_np (RENAME_SWAP); used when dest
 // exists and the file system supports it.
-// Afterwards the old SDK is in `previous/` and is deleted (its lock file
-// first, so a half-deleted copy never looks complete). Parent folders are
+// Afterwards the old SDK is in `previous/` and is deleted (its
+// verifysdk.lock.json first, so a half-deleted copy never looks complete). Parent folders are
 // fsync'ed. Throws fs_error (exit 8) naming the folder when dest's parent is
 // not writable or staging is on another file system; dest is untouched then.
 void install_staging(const StatePaths& paths, SwapMethod method = SwapMethod::Best);
