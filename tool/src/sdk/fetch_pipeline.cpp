@@ -65,7 +65,9 @@ std::string archive_name_from(const std::string& sdk_url) {
     for (char c : name)
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_')
             return "cloudauth-offline-sdk.bin";
-    return name.empty() ? "cloudauth-offline-sdk.bin" : name;
+    return name.empty() || name.find_first_not_of('.') == std::string::npos
+               ? "cloudauth-offline-sdk.bin"
+               : name;
 }
 
 void remove_quietly(const fs::path& path) {
