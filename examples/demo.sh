@@ -45,12 +45,8 @@ done
 if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold="" plain=""; fi
 step() { printf '\n%s==> %s%s\n' "$bold" "$*" "$plain"; }
 
-for tool in cmake python3; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "demo.sh: $tool is needed; tests/run.sh installs what is missing." >&2
-    exit 1
-  fi
-done
+# A fresh machine gets the Debian packages it lacks (the same list tests/run.sh uses).
+"$root/tests/install_dependencies.sh"
 
 # --- 1. the tool ------------------------------------------------------------------
 if [ -n "${VERIFYSDK:-}" ]; then
