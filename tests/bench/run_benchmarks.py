@@ -30,7 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import bench_common as b
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
+import bench_common as b  # noqa: E402
 
 BENCHMARKS = ("download", "extract", "noop", "lag")
 FULL = {"sdk_sizes": "16M,256M,1G", "repeat": "3", "extract_size": "300M", "extract_files": "2000",
