@@ -75,6 +75,18 @@ void remove_quietly(const fs::path& path) {
     fs::remove_all(path, ignored);
 }
 
+// The app's SHA-256 through the digest cache in the state folder, so an
+// unchanged app is not hashed again; where that folder cannot be made (a
+// read-only checkout with --offline), it is hashed directly.
+std::string cached_app_sha256(const StatePaths& paths, const fs::path& app_file) {
+    try {
+        ensure_state_root(paths);
+    } catch (const Error&) {
+        return crypto::sha256_file_hex(app_file);
+    }
+    return app_sha256_cached(app_file, paths.digest_cache);
+}
+
 class Fetcher {
 public:
     Fetcher(const FetchOptions& options, const FetchEnvironment& environment)
@@ -85,6 +97,7 @@ public:
 
 private:
     Wanted wanted();
+    std::string app_sha256(const fs::path& app_file) { return cached_app_sha256(paths_, app_file); }
     FetchOutcome install_from_service(const Wanted& wanted);
     std::string submit_or_resume(api::CloudauthClient& client, const Wanted& wanted,
                                  system_clock::time_point& submitted_at, bool& resumed);
@@ -103,10 +116,7 @@ Wanted Fetcher::wanted() {
         if (!fs::is_regular_file(options_.app_file, error))
             throw usage_error("--app-file " + options_.app_file.string() + " is not a file",
                               "build the app first, or pass the path of the built APK/IPA");
-        // The digest cache lives in the state folder; without one yet, hash directly.
-        wanted.app_sha256 = fs::is_directory(paths_.root, error)
-                                ? app_sha256_cached(options_.app_file, paths_.digest_cache)
-                                : crypto::sha256_file_hex(options_.app_file);
+        wanted.app_sha256 = app_sha256(options_.app_file);
     }
     wanted.platform = options_.platform;
     if (wanted.platform.empty() && !options_.app_file.empty())
@@ -277,6 +287,10 @@ FetchOutcome Fetcher::install_from_service(const Wanted& wanted) {
     remove_quietly(paths_.download_part);
     remove_quietly(target.meta_file);
     remove_task_state(paths_.state_file);
+    // The app was usually written moments before this run, too recently to be
+    // cached then; now it can be, so the next build's check costs no hashing.
+    if (!options_.app_file.empty())
+        app_sha256(options_.app_file);
     log_.info("installed the SDK in " + paths_.dest.string() + " (" +
               std::to_string(manifest.files.size()) + " files)");
     outcome.status = FetchStatus::Installed;

@@ -5,6 +5,7 @@
 #include "interrupt.hpp"
 #include "net/network_error.hpp"
 #include "sdk/private_file.hpp"
+#include "sdk/trailing_hasher.hpp"
 #include "sdk/url_redaction.hpp"
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -60,9 +62,9 @@ std::uint64_t parse_u64(const std::string& text) {
 // Streams one response into download.part.
 class PartWriter final : public net::DownloadSink {
 public:
-    PartWriter(const DownloadTarget& target, std::uint64_t offset, crypto::Sha256& hash,
-               PartInfo& info, ProgressReporter& progress)
-        : target_(target), offset_(offset), hash_(hash), info_(info), progress_(progress) {}
+    PartWriter(const DownloadTarget& target, std::uint64_t offset, PartInfo& info,
+               ProgressReporter& progress)
+        : target_(target), offset_(offset), info_(info), progress_(progress) {}
 
     void on_headers(long status, const net::HeaderMap& headers) override {
         if (status == 403 || status == 404 || status == 410)
@@ -96,6 +98,9 @@ public:
         if (!fd_)
             throw fs_error("cannot write " + target_.part_file.string() + ": " +
                            std::strerror(errno));
+        // Bytes kept from an earlier run are hashed too, on the hasher's thread.
+        hasher_ = std::make_unique<TrailingHasher>(target_.part_file);
+        hasher_->advance(offset_);
         progress_.start(offset_, info_.total);
         written_ = offset_;
     }
@@ -104,37 +109,27 @@ public:
         if (info_.total != 0 && written_ + size > info_.total)
             throw verification_error("the SDK download is longer than its Content-Length");
         write_all(fd_.get(), {data, size}, target_.part_file);
-        hash_.update(data, size);
         written_ += size;
+        hasher_->advance(written_);
         progress_.advance(written_);
     }
 
     std::uint64_t written() const { return written_; }
-    bool started() const { return static_cast<bool>(fd_); }
+    std::string finish_hash() {
+        if (!hasher_) // an empty body: no headers callback with a file
+            return crypto::sha256_hex("");
+        return hasher_->finish(written_);
+    }
 
 private:
     const DownloadTarget& target_;
     std::uint64_t offset_;
-    crypto::Sha256& hash_;
     PartInfo& info_;
     ProgressReporter& progress_;
     UniqueFd fd_;
+    std::unique_ptr<TrailingHasher> hasher_;
     std::uint64_t written_ = 0;
 };
-
-// Hashes what an earlier run already downloaded, so the digest covers it.
-std::uint64_t seed_hash_from_part(const fs::path& part, std::uint64_t limit, crypto::Sha256& hash) {
-    std::ifstream in(part, std::ios::binary);
-    std::vector<char> buffer(1 << 20);
-    std::uint64_t done = 0;
-    while (in && done < limit) {
-        in.read(buffer.data(), static_cast<std::streamsize>(
-                                   std::min<std::uint64_t>(buffer.size(), limit - done)));
-        hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
-        done += static_cast<std::uint64_t>(in.gcount());
-    }
-    return done;
-}
 
 } // namespace
 
@@ -157,14 +152,11 @@ DownloadedSdk download_sdk(net::HttpClient& http, std::string url,
             (info.total == 0 || existing < info.total))
             offset = existing;
 
-        crypto::Sha256 hash;
-        if (offset > 0 && seed_hash_from_part(target.part_file, offset, hash) != offset)
-            offset = 0, hash = crypto::Sha256();
         if (offset > 0)
             log.info("resuming the SDK download at " + human_bytes(offset));
 
         ProgressReporter progress(progress_style);
-        PartWriter writer(target, offset, hash, info, progress);
+        PartWriter writer(target, offset, info, progress);
         net::DownloadRequest request{url, offset, offset > 0 ? info.etag : ""};
         ++result.requests;
         if (offset > 0)
@@ -181,7 +173,7 @@ DownloadedSdk download_sdk(net::HttpClient& http, std::string url,
                                         true);
             progress.finish();
             result.size = writer.written();
-            result.sha256 = hash.hex_digest();
+            result.sha256 = writer.finish_hash();
             return result;
         } catch (const AddressExpired& expired) {
             if (++refreshes > max_refreshes)
