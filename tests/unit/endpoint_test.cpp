@@ -118,3 +118,35 @@ TEST(EndpointRegion, BadRegionIsAUsageError) {
                                "cn-hangzhou?x=1"})
         EXPECT_EQ(region_refusal_of(region), ExitCode::Usage) << region;
 }
+
+TEST(DownloadAddress, HttpsAnywhereIsAccepted) {
+    const Endpoint api = parse_endpoint("https://cloudauth.aliyuncs.com");
+    EXPECT_EQ(download_address_problem("https://bucket.oss-cn-hangzhou.aliyuncs.com/sdk.zip?Expires=1&Signature=x", api), "");
+}
+
+TEST(DownloadAddress, PlainHttpOnlyWithAPlainHttpLoopbackApi) {
+    EXPECT_NE(download_address_problem("http://cdn.example.com/sdk.zip",
+                                       parse_endpoint("https://cloudauth.aliyuncs.com")),
+              "");
+    EXPECT_EQ(download_address_problem("http://127.0.0.1:8080/sdk/a.zip",
+                                       parse_endpoint("http://127.0.0.1:8080")),
+              "");
+}
+
+TEST(DownloadAddress, LoopbackOtherThanTheEndpointIsRefused) {
+    const Endpoint api = parse_endpoint("http://127.0.0.1:8080");
+    EXPECT_NE(download_address_problem("http://127.0.0.1:9090/admin", api).find("loopback"),
+              std::string::npos);
+    EXPECT_NE(download_address_problem("https://localhost/secret", api), "");
+    EXPECT_NE(download_address_problem("https://127.0.0.1/x",
+                                       parse_endpoint("https://cloudauth.aliyuncs.com")),
+              "");
+}
+
+TEST(DownloadAddress, OtherSchemesControlCharactersAndGarbageAreRefused) {
+    const Endpoint api = parse_endpoint("https://cloudauth.aliyuncs.com");
+    for (const std::string url : {"file:///etc/passwd", "ftp://x/sdk.zip", "https://x/a b",
+                                  std::string("https://x/\x01"), std::string("https://x/\xe4\xb8\xad"),
+                                  std::string("not a url"), "https://x/" + std::string(9000, 'a')})
+        EXPECT_NE(download_address_problem(url, api), "") << url;
+}

@@ -205,16 +205,11 @@ DescribeResult CloudauthClient::describe_verify_sdk(const std::string& task_id) 
                     {.service_code = "NoSdkUrl", .request_id = result.request_id,
                      .hint = "check --api-version and --endpoint"});
     const std::string& url = *sdk_url;
-    bool printable = true;
-    for (unsigned char c : url)
-        printable = printable && c > 0x20 && c < 0x7f;
-    // Plain http only when the API itself is a plain-http test server on loopback.
-    const bool scheme_ok = url.rfind("https://", 0) == 0 ||
-                           (settings_.endpoint.scheme == "http" && url.rfind("http://", 0) == 0);
-    if (!url.empty() && (!printable || url.size() > 8192 || !scheme_ok))
+    if (const std::string problem = net::download_address_problem(url, settings_.endpoint);
+        !url.empty() && !problem.empty())
         throw Error(ExitCode::Service,
-                    "DescribeVerifySDK returned an SDK address that is not an https address: \"" +
-                        preview_bytes(url) + "\"",
+                    "DescribeVerifySDK returned an SDK address that cannot be used (" + problem +
+                        "): \"" + preview_bytes(url) + "\"",
                     {.service_code = "InvalidSdkUrl", .request_id = result.request_id,
                      .hint = "report the TaskId " + task_id + " to Alibaba Cloud support"});
     result.sdk_url = url;

@@ -6,6 +6,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -38,6 +39,60 @@ std::string Sha256::hex_digest() {
     if (EVP_DigestFinal_ex(impl_->ctx, out.data(), &length) != 1)
         throw std::runtime_error("OpenSSL: SHA-256 final failed");
     return hex_encode({reinterpret_cast<const char*>(out.data()), length});
+}
+
+struct Md5::Impl {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Impl() { EVP_MD_CTX_free(ctx); }
+};
+
+Md5::Md5() : impl_(std::make_unique<Impl>()) {
+    if (impl_->ctx == nullptr || EVP_DigestInit_ex(impl_->ctx, EVP_md5(), nullptr) != 1)
+        throw std::runtime_error("OpenSSL: cannot initialise MD5");
+}
+Md5::~Md5() = default;
+Md5::Md5(Md5&&) noexcept = default;
+Md5& Md5::operator=(Md5&&) noexcept = default;
+
+void Md5::update(const void* data, std::size_t size) {
+    if (size != 0 && EVP_DigestUpdate(impl_->ctx, data, size) != 1)
+        throw std::runtime_error("OpenSSL: MD5 update failed");
+}
+
+std::string Md5::digest() {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+    unsigned int length = 0;
+    if (EVP_DigestFinal_ex(impl_->ctx, out.data(), &length) != 1)
+        throw std::runtime_error("OpenSSL: MD5 final failed");
+    return {reinterpret_cast<const char*>(out.data()), length};
+}
+
+std::string md5(std::string_view data) {
+    Md5 hash;
+    hash.update(data);
+    return hash.digest();
+}
+
+std::string md5_file_range(const std::filesystem::path& file, std::uint64_t offset,
+                           std::uint64_t length) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw fs_error("cannot read " + file.string());
+    in.seekg(static_cast<std::streamoff>(offset));
+    Md5 hash;
+    std::vector<char> buffer(std::min<std::uint64_t>(length, 1u << 20) + 1);
+    std::uint64_t left = length;
+    while (left > 0 && in) {
+        const auto want = static_cast<std::streamsize>(std::min<std::uint64_t>(left, buffer.size()));
+        in.read(buffer.data(), want);
+        const auto got = static_cast<std::size_t>(in.gcount());
+        hash.update(buffer.data(), got);
+        left -= got;
+    }
+    if (left != 0)
+        throw fs_error("cannot read " + file.string() + " (it is shorter than expected, or "
+                       "changed while it was read)");
+    return hash.digest();
 }
 
 std::string sha256_hex(std::string_view data) {
@@ -87,6 +142,29 @@ std::string base64_encode(std::string_view bytes) {
                         reinterpret_cast<const unsigned char*>(bytes.data()),
                         static_cast<int>(bytes.size()));
     out.resize(static_cast<std::size_t>(written));
+    return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+    std::string compact;
+    compact.reserve(text.size());
+    for (char c : text)
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+            compact.push_back(c);
+    if (compact.size() % 4 != 0)
+        return std::nullopt;
+    std::string out(compact.size() / 4 * 3 + 1, '\0');
+    const int written =
+        EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                        reinterpret_cast<const unsigned char*>(compact.data()),
+                        static_cast<int>(compact.size()));
+    if (written < 0)
+        return std::nullopt;
+    // EVP_DecodeBlock counts the padding as zero bytes: take them off again.
+    std::size_t size = static_cast<std::size_t>(written);
+    for (std::size_t i = compact.size(); i > 0 && compact[i - 1] == '=' && size > 0; --i)
+        --size;
+    out.resize(size);
     return out;
 }
 

@@ -54,12 +54,32 @@ Endpoint parse_endpoint(const std::string& url) {
         (!path.empty() && path != "/"))
         throw usage_error("--endpoint must be a bare address (scheme, host and port only)");
     const std::string port = parsed.part(CURLUPART_PORT);
+    endpoint.port = port;
     endpoint.base = endpoint.scheme + "://" +
                     (endpoint.host.find(':') != std::string::npos && endpoint.host.front() != '['
                          ? "[" + endpoint.host + "]"
                          : endpoint.host) +
                     (port.empty() ? "" : ":" + port);
     return endpoint;
+}
+
+std::string download_address_problem(const std::string& url, const Endpoint& api) {
+    if (url.size() > 8192)
+        return "it is longer than 8 KiB";
+    for (unsigned char c : url)
+        if (c <= 0x20 || c >= 0x7f)
+            return "it contains control, space or non-ASCII characters";
+    UrlHandle parsed;
+    if (curl_url_set(parsed.handle, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
+        return "it is not a valid address";
+    const std::string scheme = parsed.part(CURLUPART_SCHEME);
+    if (scheme != "https" && !(scheme == "http" && api.scheme == "http"))
+        return "it is not an https address";
+    const std::string host = parsed.part(CURLUPART_HOST);
+    if (is_loopback_host(host) &&
+        !(is_loopback_host(api.host) && parsed.part(CURLUPART_PORT) == api.port))
+        return "it points at a loopback address that is not the configured endpoint";
+    return {};
 }
 
 Endpoint endpoint_for_region(const std::string& region) {

@@ -9,6 +9,7 @@ namespace verifysdk::net {
 struct Endpoint {
     std::string scheme; // "https" or "http"
     std::string host;   // without port
+    std::string port;   // as written, empty for the scheme's default
     std::string base;   // scheme://host[:port] with no trailing slash
 };
 
@@ -20,5 +21,11 @@ Endpoint parse_endpoint(const std::string& url);
 Endpoint endpoint_for_region(const std::string& region);
 
 bool is_loopback_host(const std::string& host);
+
+// Why an SDK download address from the service must not be used, or empty
+// when it may: not printable or too long, not https (plain http only when the
+// API itself is a plain-http loopback server), or a loopback address other
+// than the configured endpoint (a hostile answer steering us at local services).
+std::string download_address_problem(const std::string& url, const Endpoint& api);
 
 } // namespace verifysdk::net

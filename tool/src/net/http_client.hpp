@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +20,9 @@ struct HttpRequest {
     std::string url;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    // Sent even after Ctrl-C, for clean-up such as aborting a multipart upload
+    // (the transfer then has a short time limit of its own).
+    bool survives_interrupt = false;
 };
 
 struct HttpResponse {
@@ -48,6 +53,19 @@ public:
     virtual HttpResponse send(const HttpRequest& request) = 0;
     // Streams the body into the sink; returns the final status and headers.
     virtual HttpResponse download(const DownloadRequest& request, DownloadSink& sink) = 0;
+    // Sends `length` bytes of `file` from `offset` as the body of `request`
+    // (whose own body is ignored), streamed from the file in constant memory,
+    // with Content-Length. The answer's body is collected as for send().
+    // Transport failures throw Error(ExitCode::Network); a file that cannot be
+    // read throws Error(ExitCode::FileSystem). The default implementation is
+    // for fakes of clients that never upload.
+    virtual HttpResponse upload(const HttpRequest& request, const std::filesystem::path& file,
+                                std::uint64_t offset, std::uint64_t length) {
+        (void)file;
+        (void)offset;
+        (void)length;
+        throw std::logic_error("this HttpClient cannot upload (" + request.url + ")");
+    }
 };
 
 } // namespace verifysdk::net
