@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 using namespace verifysdk;
 using namespace verifysdk::net;
@@ -145,8 +146,9 @@ TEST(DownloadAddress, LoopbackOtherThanTheEndpointIsRefused) {
 
 TEST(DownloadAddress, OtherSchemesControlCharactersAndGarbageAreRefused) {
     const Endpoint api = parse_endpoint("https://cloudauth.aliyuncs.com");
-    for (const std::string url : {"file:///etc/passwd", "ftp://x/sdk.zip", "https://x/a b",
-                                  std::string("https://x/\x01"), std::string("https://x/\xe4\xb8\xad"),
-                                  std::string("not a url"), "https://x/" + std::string(9000, 'a')})
+    const std::vector<std::string> urls = {"file:///etc/passwd", "ftp://x/sdk.zip", "https://x/a b",
+                                           "https://x/\x01", "https://x/\xe4\xb8\xad", "not a url",
+                                           "https://x/" + std::string(9000, 'a')};
+    for (const std::string& url : urls)
         EXPECT_NE(download_address_problem(url, api), "") << url;
 }

@@ -1,15 +1,21 @@
 #include "net/curl_http_client.hpp"
 
+#include "error.hpp"
 #include "interrupt.hpp"
 #include "net/network_error.hpp"
 
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <mutex>
 
@@ -30,7 +36,21 @@ struct Transfer {
     std::size_t max_body = 0;
     bool too_large = false;
     bool headers_delivered = false;
+    bool survives_interrupt = false;
     std::exception_ptr failure;
+};
+
+// The request body of an upload: a byte range of a file, read as libcurl asks.
+struct FileRangeSource {
+    int fd = -1;
+    std::string path;
+    std::uint64_t start = 0, end = 0, next = 0; // absolute offsets
+    Transfer* transfer = nullptr;
+
+    ~FileRangeSource() {
+        if (fd >= 0)
+            ::close(fd);
+    }
 };
 
 extern "C" size_t on_header_line(char* data, size_t size, size_t count, void* user) {
@@ -80,9 +100,46 @@ extern "C" size_t on_body_bytes(char* data, size_t size, size_t count, void* use
     }
 }
 
-extern "C" int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-    return interrupted() ? 1 : 0;
+extern "C" size_t on_read_body(char* buffer, size_t size, size_t count, void* user) {
+    auto* source = static_cast<FileRangeSource*>(user);
+    const std::uint64_t left = source->end - source->next;
+    const size_t want = static_cast<size_t>(std::min<std::uint64_t>(size * count, left));
+    if (want == 0)
+        return 0;
+    for (;;) {
+        const ssize_t got = ::pread(source->fd, buffer, want, static_cast<off_t>(source->next));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            const std::string why = got < 0 ? std::strerror(errno) : "it became shorter";
+            source->transfer->failure = std::make_exception_ptr(
+                fs_error("cannot read " + source->path + " while uploading it: " + why,
+                         "do not change the app while verifysdk uploads it"));
+            return CURL_READFUNC_ABORT;
+        }
+        source->next += static_cast<std::uint64_t>(got);
+        return static_cast<size_t>(got);
+    }
 }
+
+// libcurl rewinds the body when it must send the request again (a reused
+// connection that turned out closed, a redirect).
+extern "C" int on_seek_body(void* user, curl_off_t offset, int origin) {
+    auto* source = static_cast<FileRangeSource*>(user);
+    if (origin != SEEK_SET || offset < 0 ||
+        static_cast<std::uint64_t>(offset) > source->end - source->start)
+        return CURL_SEEKFUNC_CANTSEEK;
+    source->next = source->start + static_cast<std::uint64_t>(offset);
+    return CURL_SEEKFUNC_OK;
+}
+
+extern "C" int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    const auto* transfer = static_cast<const Transfer*>(user);
+    return interrupted() && !transfer->survives_interrupt ? 1 : 0;
+}
+
+// Clean-up requests sent after Ctrl-C get this long at most.
+constexpr long cleanup_timeout_ms = 15'000;
 
 // Adds the user's CA bundle to the store libcurl already filled with the system CAs.
 extern "C" CURLcode add_ca_file(CURL*, void* ssl_ctx, void* user) {
@@ -162,10 +219,12 @@ struct CurlHttpClient::Impl {
     HttpResponse perform(Transfer& transfer, const std::string& url) {
         curl_easy_setopt(handle, CURLOPT_HEADERDATA, &transfer);
         curl_easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
+        curl_easy_setopt(handle, CURLOPT_XFERINFODATA, &transfer);
         const CURLcode code = curl_easy_perform(handle);
         if (transfer.failure)
             std::rethrow_exception(transfer.failure);
-        throw_if_interrupted();
+        if (!transfer.survives_interrupt)
+            throw_if_interrupted();
         if (transfer.too_large)
             throw NetworkError("the answer from " + host_of(url) + " is larger than " +
                                    std::to_string(options.max_response_bytes / 1024) + " KiB",
@@ -196,18 +255,59 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
         headers.add(name + ": " + value);
     headers.add("Expect:"); // no 100-continue round trip for small bodies
     curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.list);
-    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS,
-                     static_cast<long>(impl_->options.request_timeout.count()));
+    long timeout_ms = static_cast<long>(impl_->options.request_timeout.count());
+    if (request.survives_interrupt)
+        timeout_ms = std::min(timeout_ms, cleanup_timeout_ms);
+    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, timeout_ms);
     if (request.method == "POST") {
         curl_easy_setopt(handle, CURLOPT_POST, 1L);
         curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.c_str());
         curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
                          static_cast<curl_off_t>(request.body.size()));
+    } else if (request.method == "HEAD") {
+        curl_easy_setopt(handle, CURLOPT_NOBODY, 1L); // no body follows, whatever Content-Length says
     } else if (request.method != "GET") {
         curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
     Transfer transfer;
     transfer.max_body = impl_->options.max_response_bytes;
+    transfer.survives_interrupt = request.survives_interrupt;
+    return impl_->perform(transfer, request.url);
+}
+
+HttpResponse CurlHttpClient::upload(const HttpRequest& request, const std::filesystem::path& file,
+                                    std::uint64_t offset, std::uint64_t length) {
+    Transfer transfer;
+    transfer.max_body = impl_->options.max_response_bytes;
+    transfer.survives_interrupt = request.survives_interrupt;
+    FileRangeSource source;
+    source.path = file.string();
+    source.fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (source.fd < 0)
+        throw fs_error("cannot read " + source.path + ": " + std::strerror(errno));
+    source.start = source.next = offset;
+    source.end = offset + length;
+    source.transfer = &transfer;
+
+    impl_->reset(request.url);
+    CURL* handle = impl_->handle;
+    HeaderList headers;
+    for (const auto& [name, value] : request.headers)
+        headers.add(name + ": " + value);
+    curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.list);
+    curl_easy_setopt(handle, CURLOPT_UPLOAD, 1L); // PUT with Content-Length
+    if (request.method != "PUT")
+        curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_easy_setopt(handle, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(length));
+    curl_easy_setopt(handle, CURLOPT_READFUNCTION, on_read_body);
+    curl_easy_setopt(handle, CURLOPT_READDATA, &source);
+    curl_easy_setopt(handle, CURLOPT_SEEKFUNCTION, on_seek_body);
+    curl_easy_setopt(handle, CURLOPT_SEEKDATA, &source);
+    curl_easy_setopt(handle, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024L);
+    // A stalled transfer fails (and is retried); a slow one may take its time.
+    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME,
+                     static_cast<long>(impl_->options.stall_timeout.count() / 1000));
     return impl_->perform(transfer, request.url);
 }
 
