@@ -16,7 +16,6 @@
 #include "sdk/task_state.hpp"
 #include "sdk/url_redaction.hpp"
 
-#include <iostream>
 
 namespace verifysdk::sdk {
 
