@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import emu_faults  # noqa: E402
 import emu_files  # noqa: E402
+import emu_oss  # noqa: E402
 import emu_rpc  # noqa: E402
 import emu_signing  # noqa: E402
 import emu_state  # noqa: E402
@@ -62,6 +63,8 @@ class Context:
         self.default_host = default_host
         self.etags = emu_files.EtagCache()
         self.rpc = emu_rpc.RpcService(self)
+        self.oss = emu_oss.OssService(self, os.path.join(workdir, "oss"),
+                                      args.oss_bucket or [])
         self._log_file = open(args.log_file, "a", encoding="utf-8") \
             if args.log_file else None
         self._log_lock = threading.Lock()
@@ -167,6 +170,13 @@ def credential_text(text):
     return text
 
 
+def bucket_name(text):
+    if not emu_oss.valid_bucket_name(text):
+        raise argparse.ArgumentTypeError(
+            "%r is not an OSS bucket name (3-63 of a-z 0-9 -, no - at the ends)" % text)
+    return text
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
@@ -191,6 +201,8 @@ def parse_args(argv):
     parser.add_argument("--app-ca-file")
     parser.add_argument("--log-file")
     parser.add_argument("--work-dir")
+    parser.add_argument("--oss-bucket", action="append", type=bucket_name,
+                        help="serve this OSS bucket at /oss/NAME/ (repeatable)")
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")

@@ -13,25 +13,29 @@ import re
 import threading
 
 RPC_ACTIONS = ("CreateVerifySDK", "DescribeVerifySDK")
-TARGETS = RPC_ACTIONS + ("*", "download", "files")
+OSS_TARGETS = ("oss-put", "oss-part", "oss-head", "oss-get", "oss-initiate",
+               "oss-complete", "oss-abort")
+TARGETS = RPC_ACTIONS + ("*", "download", "files") + OSS_TARGETS
 _RPC = set(RPC_ACTIONS) | {"*"}
 _STORAGE = {"download", "files"}
 _ALL = _RPC | _STORAGE
+_OSS = set(OSS_TARGETS)
+_OSS_BODY = {"oss-get", "oss-initiate", "oss-complete"}  # answers with a body
 
 # kind -> (targets it may be used with, argument: None / "optional" / "required")
 KINDS = {
-    "error": (_ALL, "required"),
-    "throttle": (_ALL, "optional"),
-    "delay": (_ALL, "required"),
-    "malformed": (_ALL, None),
-    "html": (_ALL, None),
-    "empty": (_ALL, None),
+    "error": (_ALL | _OSS, "required"),
+    "throttle": (_ALL | _OSS, "optional"),
+    "delay": (_ALL | _OSS, "required"),
+    "malformed": (_ALL | _OSS_BODY, None),
+    "html": (_ALL | _OSS_BODY, None),
+    "empty": (_ALL | _OSS_BODY, None),
     "huge": (_RPC, None),
     "bad-taskid": (_RPC, None),
-    "drop": (_ALL, None),
-    "drop-mid": (_ALL, None),
-    "truncate": (_STORAGE, "required"),
-    "expire": ({"download"}, None),
+    "drop": (_ALL | _OSS, None),
+    "drop-mid": (_ALL | _OSS - {"oss-head"}, None),
+    "truncate": (_STORAGE | {"oss-get"}, "required"),
+    "expire": ({"download", "oss-get"}, None),
     "fail-generation": ({"CreateVerifySDK"}, None),
 }
 

@@ -149,6 +149,9 @@ def _send_body(sock, source, start, count, rate, progress):
         progress[0] += len(block)
 
 
+send_span = _send_body  # for other endpoints that send a file span themselves
+
+
 def content_type_for(name):
     lower = name.lower()
     if lower.endswith(".apk"):

@@ -1,4 +1,4 @@
-"""HTTP plumbing: one handler that routes to the RPC API, downloads and admin pages."""
+"""HTTP plumbing: one handler that routes to the RPC API, OSS, downloads and admin pages."""
 
 import json
 import os
@@ -11,6 +11,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler
 
 import emu_files
+import emu_oss
 import emu_render
 import emu_tasks
 
@@ -22,9 +23,21 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "CloudauthEmulator/1.0"
     timeout = 120  # idle keep-alive connections end after this
+    expect_continue = False  # an /oss/ request waits for 100 Continue
 
     def version_string(self):
         return self.server_version
+
+    def handle_expect_100(self):
+        """/oss/ says 100 Continue itself, once the request passed its checks."""
+        if emu_oss.is_oss_path(self.path.partition("?")[0]):
+            self.expect_continue = True
+            return True
+        return super().handle_expect_100()
+
+    def send_continue(self):
+        self.send_response_only(100)
+        self.end_headers()
 
     # -- entry points -----------------------------------------------------
     def do_GET(self):
@@ -81,7 +94,7 @@ class Handler(BaseHTTPRequestHandler):
         body = json.dumps(value, indent=1, sort_keys=True).encode("utf-8")
         self.send_body(200, emu_render.JSON_TYPE, body)
 
-    def _hang_up(self):
+    def hang_up(self):
         self.close_connection = True
         self._status = "dropped"
 
@@ -91,6 +104,9 @@ class Handler(BaseHTTPRequestHandler):
         ctx = self.server.ctx
         path, _, query = self.path.partition("?")
         try:
+            if emu_oss.is_oss_path(path):  # streams its own bodies, any size
+                ctx.oss.handle(self, method, path, query)
+                return
             body = self._read_body()
             if body is None:
                 return
@@ -124,6 +140,7 @@ class Handler(BaseHTTPRequestHandler):
                                      "The emulator failed on this request.")
             self.close_connection = True
         finally:
+            self.expect_continue = False
             ctx.log_request(method, path, self._status)
 
     def _read_body(self):
@@ -168,7 +185,7 @@ class Handler(BaseHTTPRequestHandler):
             form = body.decode("utf-8", "replace")
         reply = ctx.rpc.handle(method, query, form, self.headers.get("Host"))
         if reply.transport == "drop":
-            self._hang_up()
+            self.hang_up()
             return
         data = reply.body
         if reply.transport == "malformed":
@@ -270,7 +287,7 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == "empty":
             self.send_body(200, "application/zip", b"", head=head)
         elif kind == "drop":
-            self._hang_up()
+            self.hang_up()
         else:
             return False  # truncate, drop-mid, malformed: shape the body
         return True

@@ -9,6 +9,7 @@ is not sent at all; a refused request whose body is on its way is read to the
 end (and dropped) before the answer, so the client always sees the answer.
 """
 
+import hashlib
 import re
 import time
 import urllib.parse
@@ -59,7 +60,9 @@ class Call:
         self.key, self.key_ok = None, True
         if slash:
             try:
-                self.key = urllib.parse.unquote_to_bytes(raw_key).decode("utf-8")
+                # http.server reads the request line as Latin-1: back to bytes
+                self.key = urllib.parse.unquote_to_bytes(
+                    raw_key.encode("latin-1", "replace")).decode("utf-8")
             except UnicodeDecodeError:
                 self.key, self.key_ok = raw_key, False
         self.params = urllib.parse.parse_qsl(query, keep_blank_values=True)
@@ -260,7 +263,6 @@ class OssService:
     # -- reading bodies -------------------------------------------------------------
     def receive(self, call):
         """Stream the body into a new store file: (path, binary MD5, size)."""
-        import hashlib
         call.start_body()
         path, out = self.store.new_file()
         digest = hashlib.md5()

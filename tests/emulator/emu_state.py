@@ -64,12 +64,21 @@ class Stats:
             "files": {"requests": 0, "range_requests": 0, "completed": 0,
                       "bytes_sent": 0},
             "tasks": {"created": 0, "succeeded": 0, "failed": 0},
+            "oss": {"put": 0, "head": 0, "get": 0, "initiate": 0, "parts": 0,
+                    "complete": 0, "abort": 0, "list": 0, "list_parts": 0,
+                    "delete": 0, "bytes_received": 0, "bytes_sent": 0,
+                    "errors": {}},
         }
 
     def incr(self, section, key, amount=1):
         with self._lock:
             table = self._data[section]
             table[key] = table.get(key, 0) + amount
+
+    def incr_nested(self, section, table, key, amount=1):
+        with self._lock:
+            inner = self._data[section][table]
+            inner[key] = inner.get(key, 0) + amount
 
     def snapshot(self):
         with self._lock:
