@@ -3,13 +3,15 @@
 measured in the same run (curl, bsdtar, process spawn, fixed-interval
 polling) and the goal; nothing is asserted about timings.
 
-    tests/bench/run_benchmarks.py [--quick] [--only download,extract,noop,lag] [options]
+    tests/bench/run_benchmarks.py [--quick] [--only download,extract,noop,lag,upload] [options]
 
   download  1 GiB (and 16/256 MiB) SDK: fetch's download rate vs curl -o; peak RSS
   extract   300 MiB zip of 2,000 files: verifysdk's archive install vs bsdtar -xf
   noop      up-to-date fetch with a 200 MiB --app-file vs spawning `true`
   lag       generation delays 5/30/60 s: detection lag and DescribeVerifySDK calls
             vs fixed 5 s polling (the three run in parallel, ~1 min)
+  upload    512 MiB app: fetch --upload to the emulator's OSS (multipart) vs curl -T of
+            the same file to a presigned PUT address; peak RSS
 
 Sizes default to the issue's; every option can also be set by environment
 (VERIFYSDK_BENCH_<OPTION>, e.g. VERIFYSDK_BENCH_SDK_SIZES=16M,1G). --quick uses
@@ -33,11 +35,11 @@ from pathlib import Path
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 import bench_common as b  # noqa: E402
 
-BENCHMARKS = ("download", "extract", "noop", "lag")
+BENCHMARKS = ("download", "extract", "noop", "lag", "upload")
 FULL = {"sdk_sizes": "16M,256M,1G", "repeat": "3", "extract_size": "300M", "extract_files": "2000",
-        "app_size": "200M", "noop_runs": "20", "delays": "5,30,60"}
+        "app_size": "200M", "noop_runs": "20", "delays": "5,30,60", "upload_size": "512M"}
 QUICK = {"sdk_sizes": "1M,8M", "repeat": "1", "extract_size": "8M", "extract_files": "200",
-         "app_size": "8M", "noop_runs": "5", "delays": "1,3"}
+         "app_size": "8M", "noop_runs": "5", "delays": "1,3", "upload_size": "72M"}
 
 
 def parse_args(argv):
@@ -62,7 +64,8 @@ def parse_args(argv):
                        ("extract_files", "number of files in the extraction zip"),
                        ("app_size", "size of the --app-file for the no-op fetch"),
                        ("noop_runs", "number of no-op runs (and of baseline runs)"),
-                       ("delays", "generation delays in seconds for the lag benchmark")):
+                       ("delays", "generation delays in seconds for the lag benchmark"),
+                       ("upload_size", "size of the app for the upload benchmark (multipart above 64M)")):
         p.add_argument("--" + name.replace("_", "-"), default=env(name), help=text)
     p.add_argument("--extract-method", choices=("deflated", "stored"), default=env("extract_method", "deflated"))
     p.add_argument("--markdown", default=env("markdown"), help="also write the Markdown tables to this file")
@@ -75,6 +78,7 @@ def parse_args(argv):
     args.sdk_sizes = [b.parse_size(s) for s in args.sdk_sizes.split(",")]
     args.extract_size = b.parse_size(args.extract_size)
     args.app_size = b.parse_size(args.app_size)
+    args.upload_size = b.parse_size(args.upload_size)
     args.repeat, args.extract_files, args.noop_runs = int(args.repeat), int(args.extract_files), int(args.noop_runs)
     args.delays = [float(d) for d in args.delays.split(",")]
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
@@ -87,8 +91,10 @@ def parse_args(argv):
 def scratch_parent(args):
     if args.work_dir:
         return args.work_dir
-    # Peak use: the download benchmark's largest SDK about 4 times over.
-    need = 4 * max(args.sdk_sizes) + 2 * args.extract_size + args.app_size + 512 * b.MiB
+    # Peak use: the download benchmark's largest SDK about 4 times over; the
+    # upload's app 4 times (the app, its parts, the assembled object, curl's copy).
+    need = max(4 * max(args.sdk_sizes), 4 * args.upload_size) + 2 * args.extract_size + \
+        args.app_size + 512 * b.MiB
     if os.path.isdir("/dev/shm") and shutil.disk_usage("/dev/shm").free > need:
         return "/dev/shm"
     return tempfile.gettempdir()
@@ -96,7 +102,8 @@ def scratch_parent(args):
 
 def missing_tools(args, name):
     needs = {"download": [("curl", args.curl, "curl"), ("bsdtar", args.bsdtar, "libarchive-tools")],
-             "extract": [("bsdtar", args.bsdtar, "libarchive-tools")]}.get(name, [])
+             "extract": [("bsdtar", args.bsdtar, "libarchive-tools")],
+             "upload": [("curl", args.curl, "curl")]}.get(name, [])
     return [f"{tool} (Debian package {package})" for tool, path, package in needs
             if not path or not os.path.exists(path)]
 
@@ -123,7 +130,7 @@ def main(argv):
     print("\n".join(header), flush=True)
 
     modules = {"download": "bench_download", "extract": "bench_extract", "noop": "bench_noop",
-               "lag": "bench_lag"}
+               "lag": "bench_lag", "upload": "bench_upload"}
     tables, failures = [], []
     t0 = time.monotonic()
     try:

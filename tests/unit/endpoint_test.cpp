@@ -152,3 +152,13 @@ TEST(DownloadAddress, OtherSchemesControlCharactersAndGarbageAreRefused) {
     for (const std::string& url : urls)
         EXPECT_NE(download_address_problem(url, api), "") << url;
 }
+
+// Found by tests/fuzz/fuzz_url: libcurl half-decoded the host
+// ("%41" became "A", "%zz" stayed), so the accepted base parsed to another
+// address; and a zone id ("%25eth0") was dropped without a word.
+TEST(Endpoint, PercentEscapesAreUsageErrors) {
+    EXPECT_EQ(refusal_of("https://uselocalhos%4%41%zz%4%htr"), ExitCode::Usage);
+    EXPECT_EQ(refusal_of("https://cloudauth%2Ealiyuncs.com"), ExitCode::Usage);
+    EXPECT_EQ(refusal_of("https://[fe80::1%25eth0]:8443"), ExitCode::Usage);
+    EXPECT_EQ(refusal_of("http://127.0.0.1%2e"), ExitCode::Usage);
+}

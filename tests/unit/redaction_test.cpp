@@ -1,6 +1,7 @@
 // What a log line or --dry-run may show of a signed request: never the
 // Signature or the SecurityToken, only the last 4 characters of the
 // AccessKeyId, every other parameter untouched.
+#include "api/percent_encoding.hpp"
 #include "api/redaction.hpp"
 #include "api/rpc_signer.hpp"
 #include "auth/credentials.hpp"
@@ -101,4 +102,19 @@ TEST(Redaction, SignedRequestFromTheSignerIsSafeToLog) {
     EXPECT_THAT(url, HasSubstr("SignatureNonce=nonce-7"));
     EXPECT_THAT(url, HasSubstr("Action=CreateVerifySDK"));
     EXPECT_EQ(redact_request_text(request.body), request.body) << "the body holds no secret";
+}
+
+TEST(Redaction, PresignedAddressInsideAParameterIsRedactedToo) {
+    const std::string app_url =
+        "https://b.oss-cn-hangzhou.aliyuncs.com/a.apk?OSSAccessKeyId=" + key_id +
+        "&Expires=1700000000&Signature=k8Jx%2Bq%2F0abc%3D" + "&security-token=" + token;
+    const std::string sent = "Action=CreateVerifySDK&AppUrl=" + percent_encode(app_url) + "&X=1";
+    const std::string redacted = redact_request_text(sent);
+    EXPECT_THAT(redacted, Not(HasSubstr("k8Jx")));
+    EXPECT_THAT(redacted, Not(HasSubstr(token)));
+    EXPECT_THAT(redacted, Not(HasSubstr(key_id)));
+    EXPECT_THAT(redacted, HasSubstr("Signature%3DREDACTED"));
+    EXPECT_THAT(redacted, HasSubstr("security-token%3DREDACTED"));
+    EXPECT_THAT(redacted, HasSubstr("Expires%3D1700000000"));
+    EXPECT_THAT(redacted, HasSubstr("&X=1"));
 }

@@ -11,6 +11,14 @@ std::string redact_value(const std::string& name, const std::string& value) {
         return "REDACTED";
     if (name == "AccessKeyId" || name == "OSSAccessKeyId")
         return auth::redact_access_key_id(percent_decode(value));
+    // An address inside a parameter (AppUrl) may be presigned itself: redact
+    // its query the same way, and leave the value as sent when nothing changes.
+    const std::string decoded = percent_decode(value);
+    if (decoded.find("://") != std::string::npos && decoded.find('?') != std::string::npos) {
+        const std::string redacted = redact_request_text(decoded);
+        if (redacted != decoded)
+            return percent_encode(redacted);
+    }
     return value;
 }
 } // namespace

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <cstdint>
 #include <memory>
 
 namespace verifysdk::cli {
@@ -41,7 +42,9 @@ nlohmann::json outcome_json(const sdk::FetchOutcome& outcome, const sdk::FetchOp
             {"dest", options.dest.string()},
             {"task_id", outcome.manifest.task_id},
             {"sdk_sha256", outcome.manifest.sdk_sha256},
-            {"files", outcome.manifest.files.size()}};
+            {"files", outcome.manifest.files.size()},
+            {"app_url", outcome.manifest.app_url},
+            {"uploaded", outcome.uploaded}};
 }
 
 } // namespace
@@ -50,10 +53,27 @@ Command add_fetch_command(CLI::App& root, const CommonOptions& common) {
     auto o = std::make_shared<FetchCommandOptions>();
     CLI::App* app = root.add_subcommand(
         "fetch", "submit the app, wait, download, verify and install the SDK (if anything changed)");
-    app->add_option("--app-url", o->fetch.app_url, "reachable address of the built APK or IPA")
-        ->required();
+    app->add_option("--app-url", o->fetch.app_url,
+                    "reachable address of the built APK or IPA (not with --upload)");
     app->add_option("--app-file", o->fetch.app_file,
                     "the built app; its SHA-256 identifies the app version");
+    sdk::UploadOptions& upload = o->fetch.upload;
+    app->add_option("--upload", upload.oss_uri,
+                    "upload --app-file to oss://bucket/prefix/ and submit a presigned address "
+                    "of it (only when a generation is needed)");
+    app->add_option("--upload-key", upload.key,
+                    "object key for the upload (default: <prefix><app file name>)");
+    app->add_option("--upload-expires", upload.expires_s,
+                    "seconds the presigned address of the upload stays valid (at most 604800)")
+        ->check(CLI::Range(std::int64_t{1}, sdk::max_upload_expires_s))
+        ->capture_default_str();
+    app->add_option("--oss-region", upload.oss_region,
+                    "region of the --upload bucket: https://oss-<region>.aliyuncs.com");
+    app->add_option("--oss-endpoint", upload.oss_endpoint,
+                    "OSS address instead of --oss-region (plain http only for loopback, "
+                    "path-style)");
+    app->add_option("--upload-put-url", upload.put_url,
+                    "PUT --app-file to this presigned address first, then submit --app-url");
     app->add_option("--platform", o->fetch.platform, "android or ios (default: from the app)")
         ->check(CLI::IsMember({"android", "ios"}, CLI::ignore_case));
     app->add_option("--dest", o->fetch.dest, "where the SDK is installed")->capture_default_str();
@@ -83,7 +103,8 @@ Command add_fetch_command(CLI::App& root, const CommonOptions& common) {
                         : o->refresh == "never" ? sdk::RefreshMode::Never
                                                 : sdk::RefreshMode::Auto;
         fetch.dry_run = common.dry_run;
-        if (fetch.app_url.rfind("https://", 0) != 0 && fetch.app_url.rfind("http://", 0) != 0)
+        if (!fetch.app_url.empty() && fetch.app_url.rfind("https://", 0) != 0 &&
+            fetch.app_url.rfind("http://", 0) != 0)
             throw usage_error("--app-url must be an http:// or https:// address");
 
         sdk::FetchEnvironment environment;

@@ -71,7 +71,6 @@ public:
 
 private:
     struct Existing;
-    struct Attempts;
     std::optional<Existing> head();
     bool same_content(const Existing& existing, const std::filesystem::path& app_file,
                       std::uint64_t size, const std::string& app_sha256);

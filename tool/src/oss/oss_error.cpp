@@ -85,14 +85,21 @@ std::string oss_hint(const OssError& error, const OssErrorContext& context) {
     if (code == "SignatureDoesNotMatch")
         return "check the AccessKeySecret: OSS says it does not match the AccessKeyId " + key;
     if (code == "InvalidAccessKeyId")
-        return "the AccessKeyId " + key + " is unknown to OSS or disabled; check the credentials "
+        return "the AccessKeyId " + key +
+               " is unknown to OSS or disabled; check the credentials "
                "in use";
     if (code == "InvalidSecurityToken" || code == "SecurityTokenExpired")
         return "the STS token is expired or does not belong to the AccessKeyId; get a new one";
+    if (is_credentials_error(error) && code.empty())
+        return "OSS refused the AccessKey " + key +
+               ": check its AccessKeySecret, and that it may "
+               "oss:PutObject and oss:GetObject on bucket " +
+               context.bucket;
     if (is_credentials_error(error))
-        return "grant the AccessKey " + key + " oss:PutObject, oss:GetObject and "
-               "oss:AbortMultipartUpload on bucket " + context.bucket +
-               " (RAM policy or bucket policy)";
+        return "grant the AccessKey " + key +
+               " oss:PutObject, oss:GetObject and "
+               "oss:AbortMultipartUpload on bucket " +
+               context.bucket + " (RAM policy or bucket policy)";
     if (code == "NoSuchBucket")
         return "there is no bucket " + context.bucket + " at " + context.endpoint +
                "; check the bucket name in --upload and the bucket's region (--oss-region)";
@@ -124,11 +131,11 @@ Error oss_failure(const OssError& error, const OssErrorContext& context) {
         what += ": " + error.message;
     else
         what += " with HTTP " + std::to_string(error.status);
-    return Error(is_credentials_error(error) ? ExitCode::Credentials : ExitCode::Service, what,
-                 {.service_code = error.code.empty() ? "HTTP " + std::to_string(error.status)
-                                                     : error.code,
-                  .request_id = error.request_id,
-                  .hint = oss_hint(error, context)});
+    return Error(
+        is_credentials_error(error) ? ExitCode::Credentials : ExitCode::Service, what,
+        {.service_code = error.code.empty() ? "HTTP " + std::to_string(error.status) : error.code,
+         .request_id = error.request_id,
+         .hint = oss_hint(error, context)});
 }
 
 } // namespace verifysdk::oss

@@ -29,7 +29,7 @@ bool is_retryable(const OssError& error);
 
 // What the error is about, for its message and hint.
 struct OssErrorContext {
-    std::string action;        // "uploading app.apk to oss://bucket/key"
+    std::string action; // "uploading app.apk to oss://bucket/key"
     std::string bucket;
     std::string endpoint;      // "oss-cn-hangzhou.aliyuncs.com"
     std::string access_key_id; // shown by its last 4 characters only

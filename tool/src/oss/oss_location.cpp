@@ -25,7 +25,9 @@ struct UrlHandle {
     }
 };
 
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_lower_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 // Well-formed UTF-8 (no overlong forms, no surrogates) and no C0/DEL controls.
 bool is_clean_utf8(const std::string& text) {
@@ -146,6 +148,11 @@ OssEndpoint parse_oss_endpoint(const std::string& url) {
     if (curl_url_set(parsed.handle, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
         throw usage_error("--oss-endpoint " + url + " is not a valid address",
                           "use a form such as https://oss-cn-hangzhou.aliyuncs.com");
+    // As for --endpoint: libcurl decodes some escapes in a host and keeps
+    // others, so an address with any would not mean what it says.
+    if (url.find('%') != std::string::npos)
+        throw usage_error("--oss-endpoint " + url + " may not contain percent-escapes",
+                          "use a form such as https://oss-cn-hangzhou.aliyuncs.com");
     OssEndpoint endpoint;
     endpoint.scheme = parsed.part(CURLUPART_SCHEME);
     endpoint.host = parsed.part(CURLUPART_HOST);
@@ -168,8 +175,9 @@ OssEndpoint parse_oss_endpoint(const std::string& url) {
         path.pop_back();
     endpoint.path_style = loopback;
     if (!path.empty() && !endpoint.path_style)
-        throw usage_error("--oss-endpoint " + url + " has a path",
-                          "give the bare OSS endpoint, such as https://oss-cn-hangzhou.aliyuncs.com");
+        throw usage_error(
+            "--oss-endpoint " + url + " has a path",
+            "give the bare OSS endpoint, such as https://oss-cn-hangzhou.aliyuncs.com");
     endpoint.path_prefix = path;
     return endpoint;
 }
@@ -187,15 +195,19 @@ std::string object_key_for(const BucketPrefix& where, const std::string& upload_
 
 std::string ObjectLocation::url() const {
     if (endpoint.path_style)
-        return endpoint.scheme + "://" + authority(endpoint, endpoint.host) +
-               endpoint.path_prefix + "/" + bucket + "/" + encode_key(key);
+        return endpoint.scheme + "://" + authority(endpoint, endpoint.host) + endpoint.path_prefix +
+               "/" + bucket + "/" + encode_key(key);
     return endpoint.scheme + "://" + authority(endpoint, bucket + "." + endpoint.host) + "/" +
            encode_key(key);
 }
 
-std::string ObjectLocation::canonical_resource() const { return "/" + bucket + "/" + key; }
+std::string ObjectLocation::canonical_resource() const {
+    return "/" + bucket + "/" + key;
+}
 
-std::string ObjectLocation::display() const { return "oss://" + bucket + "/" + key; }
+std::string ObjectLocation::display() const {
+    return "oss://" + bucket + "/" + key;
+}
 
 std::string ObjectLocation::endpoint_display() const {
     return authority(endpoint, endpoint.host) + endpoint.path_prefix;

@@ -138,10 +138,9 @@ std::string presign_get_url(const ObjectLocation& object, const auth::Credential
     parts.canonical_resource = canonical_resource(object.canonical_resource(), signed_subs);
     const std::string signature = sign(credentials.access_key_secret, string_to_sign(parts));
 
-    std::string url = object.url() + "?OSSAccessKeyId=" +
-                      api::percent_encode(credentials.access_key_id) +
-                      "&Expires=" + std::to_string(expires) +
-                      "&Signature=" + api::percent_encode(signature);
+    std::string url =
+        object.url() + "?OSSAccessKeyId=" + api::percent_encode(credentials.access_key_id) +
+        "&Expires=" + std::to_string(expires) + "&Signature=" + api::percent_encode(signature);
     if (!credentials.security_token.empty())
         url += "&security-token=" + api::percent_encode(credentials.security_token);
     return url;

@@ -56,9 +56,9 @@ struct ObjectRequest {
     std::string method = "GET";
     std::vector<SubResource> sub_resources; // also sent as the query
     std::string content_type;
-    std::string content_md5; // Base64 of the raw MD5, or empty
+    std::string content_md5;                                      // Base64 of the raw MD5, or empty
     std::vector<std::pair<std::string, std::string>> oss_headers; // x-oss-meta-*, ...
-    std::string body; // for send(); ignored by uploads
+    std::string body;                                             // for send(); ignored by uploads
 };
 
 // The request with Date, Content-Type/Content-MD5 when given, the x-oss-*

@@ -16,6 +16,10 @@
 #include "sdk/task_state.hpp"
 #include "sdk/url_redaction.hpp"
 
+#include <cctype>
+#include <functional>
+#include <memory>
+#include <vector>
 
 namespace verifysdk::sdk {
 
@@ -90,7 +94,8 @@ class Fetcher {
 public:
     Fetcher(const FetchOptions& options, const FetchEnvironment& environment)
         : options_(options), env_(environment), log_(environment.log),
-          paths_(state_paths_for(options.dest)) {}
+          paths_(state_paths_for(options.dest)),
+          publisher_(options.upload, options.app_url, options.app_file) {}
 
     FetchOutcome run();
 
@@ -98,18 +103,41 @@ private:
     Wanted wanted();
     std::string app_sha256(const fs::path& app_file) { return cached_app_sha256(paths_, app_file); }
     FetchOutcome install_from_service(const Wanted& wanted);
-    std::string submit_or_resume(api::CloudauthClient& client, const Wanted& wanted,
-                                 system_clock::time_point& submitted_at, bool& resumed);
+    std::string submit_or_resume(net::HttpClient& http, api::CloudauthClient& client,
+                                 const Wanted& wanted, const auth::Credentials& credentials,
+                                 system_clock::time_point& submitted_at, FetchOutcome& outcome);
 
     const FetchOptions& options_;
     const FetchEnvironment& env_;
     const Log& log_;
     StatePaths paths_;
+    AppPublisher publisher_;
+    // Parts of a presigned app address: scrubbed from every line the Cloudauth
+    // client logs and from its error messages.
+    std::shared_ptr<std::vector<std::string>> secrets_ =
+        std::make_shared<std::vector<std::string>>();
+    PublishedApp published_;
 };
+
+// The log, with the secrets known so far replaced wherever they appear.
+Log scrubbing(const Log& log, const std::shared_ptr<std::vector<std::string>>& secrets) {
+    auto wrap = [secrets](std::function<void(const std::string&)> sink) {
+        return [secrets, sink = std::move(sink)](const std::string& line) {
+            sink(scrub_secrets(line, *secrets));
+        };
+    };
+    return {wrap(log.debug), wrap(log.info), wrap(log.warn)};
+}
+
+Error scrubbed(const Error& failure, const std::vector<std::string>& secrets) {
+    ErrorDetails details = failure.details();
+    details.hint = scrub_secrets(details.hint, secrets);
+    return Error(failure.code(), scrub_secrets(failure.what(), secrets), details);
+}
 
 Wanted Fetcher::wanted() {
     Wanted wanted;
-    wanted.app_url = strip_query(options_.app_url);
+    wanted.app_url = publisher_.stored_url();
     if (!options_.app_file.empty()) {
         std::error_code error;
         if (!fs::is_regular_file(options_.app_file, error))
@@ -121,7 +149,7 @@ Wanted Fetcher::wanted() {
     if (wanted.platform.empty() && !options_.app_file.empty())
         wanted.platform = detect_platform(options_.app_file).value_or("");
     if (wanted.platform.empty())
-        wanted.platform = platform_from_url(options_.app_url).value_or("");
+        wanted.platform = platform_from_url(wanted.app_url).value_or("");
     wanted.options_digest = options_digest(env_.settings, wanted.platform);
     return wanted;
 }
@@ -156,8 +184,10 @@ FetchOutcome Fetcher::run() {
     return install_from_service(target);
 }
 
-std::string Fetcher::submit_or_resume(api::CloudauthClient& client, const Wanted& wanted,
-                                      system_clock::time_point& submitted_at, bool& resumed) {
+std::string Fetcher::submit_or_resume(net::HttpClient& http, api::CloudauthClient& client,
+                                      const Wanted& wanted, const auth::Credentials& credentials,
+                                      system_clock::time_point& submitted_at,
+                                      FetchOutcome& outcome) {
     TaskState want;
     want.app_url = wanted.app_url;
     want.app_sha256 = wanted.app_sha256;
@@ -169,13 +199,23 @@ std::string Fetcher::submit_or_resume(api::CloudauthClient& client, const Wanted
     const auto saved = read_task_state(paths_.state_file, log_.warn);
     if (saved && options_.refresh != RefreshMode::Always &&
         is_resumable(*saved, want, system_clock::now())) {
-        resumed = true;
+        outcome.resumed_task = true; // the app was published when the task was submitted
         submitted_at = system_clock::from_time_t(saved->submitted_at);
         log_.info("resuming generation task " + saved->task_id);
         return saved->task_id;
     }
-    log_.info("submitting " + redact_url(options_.app_url) + " for SDK generation");
-    const auto created = client.create_verify_sdk(options_.app_url, wanted.platform);
+    // Only now, with a generation needed and none to resume, is the app uploaded.
+    published_ = publisher_.publish(http, env_.transport, credentials, env_.settings.retry,
+                                    wanted.app_sha256, env_.progress, log_);
+    outcome.uploaded = published_.uploaded;
+    *secrets_ = published_.secrets;
+    log_.info("submitting " + redact_url(wanted.app_url) + " for SDK generation");
+    api::CreateResult created;
+    try {
+        created = client.create_verify_sdk(published_.submit_url, wanted.platform);
+    } catch (const Error& failure) {
+        throw scrubbed(failure, *secrets_);
+    }
     submitted_at = system_clock::now();
     want.task_id = created.task_id;
     want.submitted_at = system_clock::to_time_t(submitted_at);
@@ -190,8 +230,16 @@ FetchOutcome Fetcher::install_from_service(const Wanted& wanted) {
         net::CurlHttpClient http(env_.transport);
         api::CloudauthClient client(http, env_.credentials(), env_.settings, log_);
         FetchOutcome outcome{FetchStatus::DryRun};
+        std::string app_url = options_.app_url;
+        if (publisher_.uploads_to_oss()) {
+            app_url = wanted.app_url;
+            log_.info("--dry-run: nothing is uploaded; AppUrl would be a presigned address of " +
+                      app_url);
+        } else if (publisher_.uses_put_url()) {
+            log_.info("--dry-run: the app is not PUT to --upload-put-url");
+        }
         outcome.dry_run_request = client.sign_now(
-            api::CloudauthClient::create_call(env_.settings, options_.app_url, wanted.platform));
+            api::CloudauthClient::create_call(env_.settings, app_url, wanted.platform));
         return outcome;
     }
     ensure_state_root(paths_);
@@ -212,24 +260,38 @@ FetchOutcome Fetcher::install_from_service(const Wanted& wanted) {
     }
 
     net::CurlHttpClient http(env_.transport);
-    api::CloudauthClient client(http, env_.credentials(), env_.settings, log_);
+    const auth::Credentials credentials = env_.credentials();
+    const Log client_log = scrubbing(log_, secrets_);
+    api::CloudauthClient client(http, credentials, env_.settings, client_log);
     FetchOutcome outcome;
     system_clock::time_point submitted_at;
-    const std::string task_id = submit_or_resume(client, wanted, submitted_at, outcome.resumed_task);
+    const std::string task_id =
+        submit_or_resume(http, client, wanted, credentials, submitted_at, outcome);
 
     WaitResult waited;
     try {
         WaitOptions wait;
         wait.timeout = options_.wait_timeout;
         wait.terminal = env_.terminal;
-        waited = wait_for_sdk(client, task_id, submitted_at, wait, log_);
-    } catch (const Error& failure) {
+        waited = wait_for_sdk(client, task_id, submitted_at, wait, client_log);
+    } catch (const Error& raw_failure) {
+        const Error failure = scrubbed(raw_failure, *secrets_);
         if (failure.code() != ExitCode::Service)
-            throw; // timeout, interrupt, network: keep state.json so a rerun resumes
+            throw failure; // timeout, interrupt, network: keep state.json so a rerun resumes
         remove_task_state(paths_.state_file); // a failed task is not worth resuming
-        throw Error(failure.code(),
-                    std::string("SDK generation for task ") + task_id + " failed: " + failure.what(),
-                    failure.details());
+        std::string what =
+            std::string("SDK generation for task ") + task_id + " failed: " + failure.what();
+        ErrorDetails details = failure.details();
+        if (publisher_.uploads_to_oss() && !outcome.resumed_task &&
+            system_clock::now() > published_.expires_at) {
+            // The service may have come for the app after its address expired.
+            what += "; the app's presigned address expired " +
+                    std::to_string(publisher_.expires_s()) +
+                    " s after it was signed, which may be before the service fetched the app";
+            details.hint = "raise --upload-expires (now " + std::to_string(publisher_.expires_s()) +
+                           " s) so the address outlives the wait for generation";
+        }
+        throw Error(failure.code(), what, details);
     }
     outcome.describe_calls = waited.checks;
 

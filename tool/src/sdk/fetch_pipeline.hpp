@@ -8,6 +8,7 @@
 #include "log.hpp"
 #include "net/http_client.hpp"
 #include "net/transport_options.hpp"
+#include "sdk/app_publisher.hpp"
 #include "sdk/manifest.hpp"
 #include "sdk/progress_reporter.hpp"
 
@@ -21,8 +22,9 @@ namespace verifysdk::sdk {
 enum class RefreshMode { Auto, Always, Never };
 
 struct FetchOptions {
-    std::string app_url;
+    std::string app_url;            // empty with upload.oss_uri
     std::filesystem::path app_file; // optional: its SHA-256 identifies the app version
+    UploadOptions upload;           // --upload ... / --upload-put-url
     std::string platform;           // android, ios, or empty: detect
     std::filesystem::path dest = "third_party/cloudauth-offline-sdk";
     std::chrono::milliseconds wait_timeout{10 * 60 * 1000};
@@ -47,6 +49,7 @@ struct FetchOutcome {
     FetchStatus status = FetchStatus::UpToDate;
     Manifest manifest;
     bool resumed_task = false;
+    bool uploaded = false; // the app was sent to storage in this run
     int describe_calls = 0;
     net::HttpRequest dry_run_request; // with dry_run: what would be sent first
 };

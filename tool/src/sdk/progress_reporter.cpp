@@ -34,7 +34,7 @@ void ProgressReporter::advance(std::uint64_t bytes_now) {
         const int decile = static_cast<int>(10 * now_ / total_);
         if (decile > last_decile_ && decile < 10) {
             last_decile_ = decile;
-            std::fprintf(stderr, "verifysdk: downloading the SDK: %d%% of %s\n", decile * 10,
+            std::fprintf(stderr, "verifysdk: %s: %d%% of %s\n", what_.c_str(), decile * 10,
                          human_bytes(total_).c_str());
         }
         return;
@@ -55,7 +55,8 @@ void ProgressReporter::draw(bool final) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     const double rate = seconds > 0 ? static_cast<double>(now_ - start_bytes_) / seconds : 0;
-    std::string line = "\rverifysdk: downloading ";
+    // "downloading the SDK" -> "downloading" (the bar has no room for the rest)
+    std::string line = "\rverifysdk: " + what_.substr(0, what_.find(' ')) + " ";
     if (total_) {
         const int width = 24;
         const int filled = static_cast<int>(width * now_ / total_);

@@ -12,7 +12,9 @@ enum class ProgressStyle { None, Lines, Bar };
 
 class ProgressReporter {
 public:
-    explicit ProgressReporter(ProgressStyle style) : style_(style) {}
+    // `what` names the transfer in the lines ("downloading the SDK", "uploading app.apk").
+    explicit ProgressReporter(ProgressStyle style, std::string what = "downloading the SDK")
+        : style_(style), what_(std::move(what)) {}
 
     void start(std::uint64_t already, std::uint64_t total); // total 0: unknown
     void advance(std::uint64_t bytes_now);
@@ -22,6 +24,7 @@ private:
     void draw(bool final);
 
     ProgressStyle style_;
+    std::string what_;
     std::uint64_t start_bytes_ = 0, total_ = 0, now_ = 0;
     int last_decile_ = -1;
     std::chrono::steady_clock::time_point started_, last_draw_;

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace verifysdk::sdk {
 
@@ -14,5 +15,11 @@ std::string strip_query(std::string_view url);
 
 // For logs: strip_query plus any "user:password@" before the host.
 std::string redact_url(std::string_view url);
+
+// Replaces every occurrence of each secret (as given, and percent-encoded up
+// to three times over, as it appears once an address is nested in a signed
+// request and echoed in a StringToSign) with "REDACTED". Empty secrets are
+// ignored.
+std::string scrub_secrets(std::string text, const std::vector<std::string>& secrets);
 
 } // namespace verifysdk::sdk
