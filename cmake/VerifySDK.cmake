@@ -32,7 +32,7 @@ Synopsis
 .. parsed-literal::
 
   verifysdk_add_refresh(<target>
-                        APP_URL <url>
+                        APP_URL <url> | UPLOAD oss://<bucket>/<prefix>/
                         DESTINATION <dir>
                         [APP_FILE <file>]
                         [CONFIGS <config>...]
@@ -42,6 +42,9 @@ Synopsis
                         [ENDPOINT <url>]
                         [CA_FILE <file>]
                         [WAIT_TIMEOUT <seconds>]
+                        [UPLOAD_EXPIRES <seconds>]
+                        [OSS_REGION <region>]
+                        [OSS_ENDPOINT <url>]
                         [ON_ERROR FAIL|WARN]
                         [OFFLINE]
                         [EXTRA_ARGS <arg>...])
@@ -95,6 +98,23 @@ Commands
     ``https://cdn.example.com/myapp-${PROJECT_VERSION}.apk``. Upload the package
     there before the step runs (the tool waits up to ``WAIT_TIMEOUT`` for the
     service to generate the SDK).
+
+  ``UPLOAD oss://<bucket>/<prefix>/``
+    *(genex)* Instead of ``APP_URL``: the tool uploads the built package
+    (``APP_FILE``) to this OSS location when a refresh is needed, unless an
+    identical object is already there, and submits a short-lived signed
+    address of it (``verifysdk fetch --upload``). Needs ``OSS_REGION`` or
+    ``OSS_ENDPOINT``. Exactly one of ``APP_URL`` and ``UPLOAD`` is given.
+
+  ``UPLOAD_EXPIRES <seconds>``
+    Lifetime of the signed address of the uploaded package, 1 to 604800
+    seconds. Defaults to :variable:`VERIFYSDK_UPLOAD_EXPIRES`, else the tool's
+    default (3600).
+
+  ``OSS_REGION <region>``, ``OSS_ENDPOINT <url>``
+    Where the bucket of ``UPLOAD`` is: a region such as ``cn-hangzhou``, or an
+    OSS address. Default to :variable:`VERIFYSDK_OSS_REGION` and
+    :variable:`VERIFYSDK_OSS_ENDPOINT`.
 
   ``DESTINATION <dir>``
     Required *(genex)*. The folder the SDK is installed into, usually
@@ -228,6 +248,18 @@ command wins over the variable, except for ``OFFLINE``, which either can turn on
 
   Default ``WAIT_TIMEOUT``.
 
+.. variable:: VERIFYSDK_UPLOAD_EXPIRES
+
+  Default ``UPLOAD_EXPIRES``.
+
+.. variable:: VERIFYSDK_OSS_REGION
+
+  Default ``OSS_REGION``.
+
+.. variable:: VERIFYSDK_OSS_ENDPOINT
+
+  Default ``OSS_ENDPOINT``; point it at a test double of OSS in CI.
+
 .. variable:: VERIFYSDK_ON_ERROR
 
   Default ``ON_ERROR``: ``FAIL``, ``WARN`` or empty.
@@ -305,6 +337,9 @@ set(VERIFYSDK_ENDPOINT "" CACHE STRING "Default service ENDPOINT of verifysdk_ad
 set(VERIFYSDK_CA_FILE "" CACHE FILEPATH "Default CA_FILE of verifysdk_add_refresh()")
 set(VERIFYSDK_WAIT_TIMEOUT "" CACHE STRING
     "Default WAIT_TIMEOUT of verifysdk_add_refresh() (900, 15m, 1h)")
+set(VERIFYSDK_UPLOAD_EXPIRES "" CACHE STRING "Default UPLOAD_EXPIRES of verifysdk_add_refresh()")
+set(VERIFYSDK_OSS_REGION "" CACHE STRING "Default OSS_REGION of verifysdk_add_refresh()")
+set(VERIFYSDK_OSS_ENDPOINT "" CACHE STRING "Default OSS_ENDPOINT of verifysdk_add_refresh()")
 set(VERIFYSDK_ON_ERROR "" CACHE STRING
     "Default ON_ERROR of verifysdk_add_refresh(): FAIL, WARN or empty")
 set_property(CACHE VERIFYSDK_ON_ERROR PROPERTY STRINGS "" FAIL WARN)
@@ -424,7 +459,7 @@ function(verifysdk_add_refresh)
   set(_target "${ARGV0}")
   set(_options OFFLINE)
   set(_one_value APP_URL APP_FILE DESTINATION PLATFORM PROFILE REGION ENDPOINT
-                 CA_FILE WAIT_TIMEOUT ON_ERROR)
+                 CA_FILE WAIT_TIMEOUT ON_ERROR UPLOAD UPLOAD_EXPIRES OSS_REGION OSS_ENDPOINT)
   set(_multi_value CONFIGS EXTRA_ARGS)
   if("${_target}" IN_LIST _options OR "${_target}" IN_LIST _one_value
      OR "${_target}" IN_LIST _multi_value)
@@ -442,9 +477,15 @@ function(verifysdk_add_refresh)
   foreach(_keyword IN LISTS _arg_KEYWORDS_MISSING_VALUES)
     _verifysdk_fail(${_target} "${_keyword} needs a value.")
   endforeach()
-  if(NOT DEFINED _arg_APP_URL OR "${_arg_APP_URL}" STREQUAL "")
+  if(NOT "${_arg_APP_URL}" STREQUAL "" AND NOT "${_arg_UPLOAD}" STREQUAL "")
     _verifysdk_fail(${_target}
-      "APP_URL is required: the address the service downloads the app package from.")
+      "APP_URL and UPLOAD exclude each other: with UPLOAD the tool publishes the "
+      "package and submits the address of the uploaded object.")
+  endif()
+  if("${_arg_APP_URL}" STREQUAL "" AND "${_arg_UPLOAD}" STREQUAL "")
+    _verifysdk_fail(${_target}
+      "APP_URL is required: the address the service downloads the app package from "
+      "(or UPLOAD oss://<bucket>/<prefix>/ to let the tool publish it).")
   endif()
   if(NOT DEFINED _arg_DESTINATION OR "${_arg_DESTINATION}" STREQUAL "")
     _verifysdk_fail(${_target}
@@ -496,7 +537,8 @@ function(verifysdk_add_refresh)
   endif()
 
   # --- defaults from cache variables, then the values ------------------------
-  foreach(_name IN ITEMS PLATFORM PROFILE REGION ENDPOINT CA_FILE WAIT_TIMEOUT ON_ERROR)
+  foreach(_name IN ITEMS PLATFORM PROFILE REGION ENDPOINT CA_FILE WAIT_TIMEOUT ON_ERROR
+                        UPLOAD_EXPIRES OSS_REGION OSS_ENDPOINT)
     if((NOT DEFINED _arg_${_name} OR "${_arg_${_name}}" STREQUAL "")
        AND NOT "${VERIFYSDK_${_name}}" STREQUAL "")
       set(_arg_${_name} "${VERIFYSDK_${_name}}")
@@ -536,6 +578,22 @@ function(verifysdk_add_refresh)
         "\"${_arg_WAIT_TIMEOUT}\".")
     endif()
   endif()
+  if(NOT "${_arg_UPLOAD}" STREQUAL "")
+    if("${_arg_OSS_REGION}" STREQUAL "" AND "${_arg_OSS_ENDPOINT}" STREQUAL "")
+      _verifysdk_fail(${_target}
+        "UPLOAD needs OSS_REGION (for example cn-hangzhou) or OSS_ENDPOINT.")
+    endif()
+    if(NOT "${_arg_UPLOAD_EXPIRES}" STREQUAL "" AND NOT _arg_UPLOAD_EXPIRES MATCHES "^[1-9][0-9]*$")
+      _verifysdk_fail(${_target}
+        "UPLOAD_EXPIRES must be a positive whole number of seconds, not "
+        "\"${_arg_UPLOAD_EXPIRES}\".")
+    endif()
+  else()
+    # Without UPLOAD the OSS settings (perhaps cache defaults) do not apply.
+    set(_arg_UPLOAD_EXPIRES "")
+    set(_arg_OSS_REGION "")
+    set(_arg_OSS_ENDPOINT "")
+  endif()
   if(DEFINED _arg_ON_ERROR AND NOT "${_arg_ON_ERROR}" STREQUAL "")
     string(TOUPPER "${_arg_ON_ERROR}" _on_error)
     if(NOT _on_error MATCHES "^(FAIL|WARN)$")
@@ -567,6 +625,10 @@ function(verifysdk_add_refresh)
 
   set(_args fetch)
   _verifysdk_append_option(_args --app-url "${_arg_APP_URL}")
+  _verifysdk_append_option(_args --upload "${_arg_UPLOAD}")
+  _verifysdk_append_option(_args --upload-expires "${_arg_UPLOAD_EXPIRES}")
+  _verifysdk_append_option(_args --oss-region "${_arg_OSS_REGION}")
+  _verifysdk_append_option(_args --oss-endpoint "${_arg_OSS_ENDPOINT}")
   _verifysdk_append_option(_args --app-file "${_app_file}")
   _verifysdk_append_option(_args --dest "${_destination}")
   if(DEFINED _arg_CA_FILE AND NOT "${_arg_CA_FILE}" STREQUAL "")

@@ -201,6 +201,22 @@ class ExampleBuild(unittest.TestCase):
         self.assertEqual(self.emulator.calls()[0], created + 1)
         self.assertLockMatches(self.apk())
 
+    def test_09_upload_publishes_the_package_itself(self):
+        """UPLOAD: the tool puts the package on OSS and submits a signed
+        address of it; nothing serves it at MYAPP_PUBLISH_URL any more."""
+        self.configure("Release", MYAPP_UPLOAD="oss://%s/releases/" % support.OSS_BUCKET,
+                       VERIFYSDK_OSS_ENDPOINT=self.emulator.oss_endpoint)
+        type(self).configured_type = None  # the next build() configures afresh
+        self.edit_source()
+        puts_before = self.emulator.stats().get("oss", {}).get("put", 0)
+        args = ["cmake", "--build", self.build_dir] + (["--config", "Release"] if self.multi_config else [])
+        run(args)
+        lock = read_lock(self.sdk_dir)
+        self.assertEqual(lock["app_sha256"], sha256_of(self.apk()))
+        self.assertTrue(lock["app_url"].endswith(
+            "/oss/%s/releases/%s" % (support.OSS_BUCKET, os.path.basename(self.apk()))), lock["app_url"])
+        self.assertEqual(self.emulator.stats()["oss"]["put"], puts_before + 1)
+
     def test_08_missing_tool_stops_configuration(self):
         build_dir = os.path.join(SETTINGS.work_dir, "build-without-tool")
         args = ["cmake", "-S", self.app_dir, "-B", build_dir, "-G", SETTINGS.generator,

@@ -162,6 +162,10 @@ def read_lock(sdk_dir):
         return json.load(handle)
 
 
+# The bucket every emulator offers for UPLOAD (path-style OSS under /oss/).
+OSS_BUCKET = "apps"
+
+
 class Emulator:
     """The emulator of the Cloudauth service on a free port of 127.0.0.1,
     serving the files of serve_dir at /files/<name>."""
@@ -188,7 +192,8 @@ class Emulator:
         port_file = os.path.join(self.folder, "port")
         args = [sys.executable, script, "--port", "0", "--port-file", port_file,
                 "--serve-dir", self.serve_dir, "--generation-delay", self.generation_delay,
-                "--log-file", os.path.join(self.folder, "requests.log")]
+                "--log-file", os.path.join(self.folder, "requests.log"),
+                "--oss-bucket", OSS_BUCKET]
         for fault in self.faults:
             args += ["--fault", fault]
         self.log = open(os.path.join(self.folder, "output.log"), "wb")
@@ -243,6 +248,10 @@ class Emulator:
     def stats(self):
         with urllib.request.urlopen(self.endpoint + "/_emulator/stats", timeout=10) as reply:
             return json.load(reply)
+
+    @property
+    def oss_endpoint(self):
+        return self.endpoint + "/oss"
 
     def calls(self):
         """(CreateVerifySDK, DescribeVerifySDK, SDK download requests) so far."""
