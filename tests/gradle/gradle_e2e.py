@@ -54,10 +54,11 @@ def step(text):
 class Emulator:
     """One emulator process for one scenario."""
 
-    def __init__(self, work, serve_dir, faults=()):
+    def __init__(self, work, serve_dir, faults=(), extra_args=()):
         self.work = work
         self.serve_dir = serve_dir
         self.faults = list(faults)
+        self.extra_args = list(extra_args)
         self.process = None
         self.port = None
 
@@ -71,6 +72,7 @@ class Emulator:
                    "--log-file", os.path.join(self.work, "emulator.log")]
         for fault in self.faults:
             command += ["--fault", fault]
+        command += self.extra_args
         self.stderr = open(os.path.join(self.work, "emulator.stderr"), "w")
         self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
                                         stdout=self.stderr, stderr=subprocess.STDOUT)
@@ -110,6 +112,10 @@ class Emulator:
     def file_url(self, name):
         return "%s/files/%s" % (self.endpoint, name)
 
+    @property
+    def oss_endpoint(self):
+        return self.endpoint + "/oss"
+
     def stats(self):
         with urllib.request.urlopen(self.endpoint + "/_emulator/stats", timeout=10) as answer:
             data = json.load(answer)
@@ -117,6 +123,7 @@ class Emulator:
             "create": data["actions"]["CreateVerifySDK"],
             "describe": data["actions"]["DescribeVerifySDK"],
             "downloads": data["downloads"]["requests"],
+            "oss_put": data.get("oss", {}).get("put", 0),
         }
 
 
@@ -352,6 +359,45 @@ def scenario_offline(args):
               % emulator.stats())
 
 
+def scenario_upload(args):
+    project = Project(args, "upload")
+    with Emulator(args.work, project.apk_dir, extra_args=["--oss-bucket", "apps"]) as emulator:
+        # Instead of appUrl: the tool uploads the APK to OSS and submits a presigned address.
+        project.configure('verifysdk {\n    appUrl = null\n    upload = "oss://apps/releases/"\n'
+                          '    ossEndpoint = "%s"\n    endpoint = "%s"\n}'
+                          % (emulator.oss_endpoint, emulator.endpoint))
+
+        step("assembleRelease uploads the APK to OSS, then installs the SDK")
+        out = project.gradle("assembleRelease", info=True)
+        check(task_outcome(out, "refreshVerifySdkRelease") == "EXECUTED",
+              "refreshVerifySdkRelease did not run after assembleRelease", out)
+        command = [l for l in out.splitlines() if "verifysdk: running" in l]
+        check(command, "the plugin did not log the tool's command line", out)
+        check("--upload oss://apps/releases/" in command[0]
+              and "--oss-endpoint " + emulator.oss_endpoint in command[0]
+              and "--app-file " + project.apk in command[0],
+              "unexpected command line: " + command[0], out)
+        check("--app-url" not in command[0], "--app-url passed with upload", out)
+        lock = read_lock(project)
+        check(lock.get("files"), "the manifest lists no files: %r" % lock)
+        for entry in lock["files"]:
+            check(os.path.exists(os.path.join(project.sdk_dir, entry["path"])),
+                  "manifest lists %s, which is not installed" % entry["path"])
+        app_url = lock.get("app_url") or ""
+        check(app_url.endswith("/oss/apps/releases/" + os.path.basename(project.apk)),
+              "the manifest's app_url is not the uploaded object: %r" % app_url)
+        first = emulator.stats()
+        check(first["oss_put"] == 1 and first["create"] == 1,
+              "expected one OSS put and one CreateVerifySDK, got %r" % first)
+
+        step("a second assembleRelease is UP-TO-DATE and uploads nothing")
+        out = project.gradle("assembleRelease")
+        check(task_outcome(out, "refreshVerifySdkRelease") == "UP-TO-DATE",
+              "refreshVerifySdkRelease is not UP-TO-DATE", out)
+        check(emulator.stats() == first, "the second build called the service or OSS: %r"
+              % emulator.stats())
+
+
 def scenario_missing_tool(args):
     project = Project(args, "missing-tool")
     path = os.pathsep.join(["/usr/bin", "/bin"])
@@ -373,6 +419,7 @@ SCENARIOS = {
     "fail-on-error": scenario_fail_on_error,
     "offline": scenario_offline,
     "missing-tool": scenario_missing_tool,
+    "upload": scenario_upload,
 }
 
 

@@ -30,11 +30,11 @@ import io.verifysdk.gradle.internal.ToolRunner;
 /**
  * Runs {@code verifysdk fetch} for one variant.
  *
- * <p>Up-to-date checking: the inputs are what decides which SDK gets installed (app URL, the
- * app file by content, platform, endpoint, region, profile, extra arguments) plus offline; the
- * output is the destination folder. How the tool goes about it (executable, timeouts, CA file,
- * failOnError) is {@code @Internal}. Credentials are neither: the tool reads them from the
- * environment that it inherits from the build.
+ * <p>Up-to-date checking: the inputs are what decides which SDK gets installed (app URL or the
+ * OSS upload settings, the app file by content, platform, endpoint, region, profile, extra
+ * arguments) plus offline; the output is the destination folder. How the tool goes about it
+ * (executable, timeouts, CA file, failOnError) is {@code @Internal}. Credentials are neither:
+ * the tool reads them from the environment that it inherits from the build.
  *
  * <p>A run that failed while {@code failOnError = false} lets the build go on, so Gradle would
  * record it as done; a status file written after every run makes the next build run it again
@@ -46,6 +46,10 @@ public class RefreshVerifySdkTask extends DefaultTask {
 
     private String variant;
     private String appUrl;
+    private String upload;
+    private Integer uploadExpires;
+    private String ossRegion;
+    private String ossEndpoint;
     private File appFile;
     private FileCollection appFiles;
     private File apkSearchDir;
@@ -70,25 +74,50 @@ public class RefreshVerifySdkTask extends DefaultTask {
     @TaskAction
     public void refresh() {
         writeStatus("running");
-        if (appUrl == null || appUrl.trim().isEmpty()) {
+        boolean hasUrl = !isBlank(appUrl);
+        boolean hasUpload = !isBlank(upload);
+        if (!hasUrl && !hasUpload) {
             throw new GradleException("verifysdk: appUrl is not set. Say where the service can "
                     + "download the app from, for example:\n"
-                    + "    verifysdk { appUrl = \"https://cdn.example.com/app-1.0.apk\" }");
+                    + "    verifysdk { appUrl = \"https://cdn.example.com/app-1.0.apk\" }\n"
+                    + "or let the tool upload the APK to OSS:\n"
+                    + "    verifysdk { upload = \"oss://my-bucket/releases/\"; "
+                    + "ossRegion = \"cn-hangzhou\" }");
+        }
+        if (hasUrl && hasUpload) {
+            throw new GradleException("verifysdk: both appUrl (" + appUrl + ") and upload ("
+                    + upload + ") are set. Set only one: appUrl when the APK is already "
+                    + "published, upload to have the tool upload it to OSS.");
+        }
+        if (hasUpload && isBlank(ossRegion) && isBlank(ossEndpoint)) {
+            throw new GradleException("verifysdk: upload = \"" + upload + "\" needs the "
+                    + "bucket's region or an OSS endpoint, for example:\n"
+                    + "    verifysdk { ossRegion = \"cn-hangzhou\" }");
         }
         if (appFile != null && !appFile.isFile()) {
             throw new GradleException("verifysdk: appFile " + appFile + " does not exist.");
         }
         File app = resolveAppFile();
         if (app == null) {
+            String searched = apkSearchDir == null ? "(no build directory)"
+                    : ApkLocator.candidateDirs(apkSearchDir, variant).get(0).toString();
+            if (hasUpload) {
+                throw new GradleException("verifysdk: upload is set, but found no APK for "
+                        + "variant '" + variant + "' in " + searched + " to upload. Build it "
+                        + "first (assemble" + capitalize(variant) + ") or set "
+                        + "verifysdk { appFile = file(\"...\") }.");
+            }
             getLogger().warn("verifysdk: found no APK for variant '{}' in {}; the tool runs "
-                    + "without --app-file", variant,
-                    apkSearchDir == null ? "(no build directory)"
-                            : ApkLocator.candidateDirs(apkSearchDir, variant).get(0));
+                    + "without --app-file", variant, searched);
         }
         File tool = ToolLocator.forThisMachine(workingDir).locate(executable);
         List<String> command = new FetchCommand()
                 .executable(tool)
                 .appUrl(appUrl)
+                .upload(upload)
+                .uploadExpires(uploadExpires)
+                .ossRegion(ossRegion)
+                .ossEndpoint(ossEndpoint)
                 .appFile(app)
                 .platform(platform)
                 .destination(destination)
@@ -155,6 +184,15 @@ public class RefreshVerifySdkTask extends DefaultTask {
         return message.toString();
     }
 
+    private static boolean isBlank(String value) {
+        return value == null || value.trim().isEmpty();
+    }
+
+    private static String capitalize(String text) {
+        return text == null || text.isEmpty() ? "" : Character.toUpperCase(text.charAt(0))
+                + text.substring(1);
+    }
+
     private static FetchCommand.Verbosity verbosity(Logger logger) {
         if (logger.isInfoEnabled()) {
             return FetchCommand.Verbosity.VERBOSE;
@@ -211,6 +249,48 @@ public class RefreshVerifySdkTask extends DefaultTask {
 
     public void setAppUrl(String appUrl) {
         this.appUrl = appUrl;
+    }
+
+    /** {@code oss://bucket/prefix/}: the tool uploads the APK there instead of appUrl. */
+    @Input
+    @Optional
+    public String getUpload() {
+        return upload;
+    }
+
+    public void setUpload(String upload) {
+        this.upload = upload;
+    }
+
+    /** Lifetime of the presigned address of the uploaded APK, in seconds. */
+    @Input
+    @Optional
+    public Integer getUploadExpires() {
+        return uploadExpires;
+    }
+
+    public void setUploadExpires(Integer uploadExpires) {
+        this.uploadExpires = uploadExpires;
+    }
+
+    @Input
+    @Optional
+    public String getOssRegion() {
+        return ossRegion;
+    }
+
+    public void setOssRegion(String ossRegion) {
+        this.ossRegion = ossRegion;
+    }
+
+    @Input
+    @Optional
+    public String getOssEndpoint() {
+        return ossEndpoint;
+    }
+
+    public void setOssEndpoint(String ossEndpoint) {
+        this.ossEndpoint = ossEndpoint;
     }
 
     /** The app file, compared by content only (its path and timestamp do not matter). */

@@ -21,6 +21,10 @@ public class VerifySdkExtension {
     public static final String DEFAULT_PLATFORM = "android";
 
     private String appUrl;
+    private String upload;
+    private Integer uploadExpires;
+    private String ossRegion;
+    private String ossEndpoint;
     private File appFile;
     private File destination;
     private List<String> variants = new ArrayList<>(Collections.singletonList("release"));
@@ -35,13 +39,62 @@ public class VerifySdkExtension {
     private String executable;
     private List<String> extraArgs = new ArrayList<>();
 
-    /** Where the service downloads the built app from (required). */
+    /**
+     * Where the service downloads the built app from (required unless {@code upload} is set).
+     */
     public String getAppUrl() {
         return appUrl;
     }
 
     public void setAppUrl(String appUrl) {
         this.appUrl = appUrl;
+    }
+
+    /**
+     * {@code oss://bucket/prefix/}: instead of {@code appUrl}, the tool uploads the APK to this
+     * OSS bucket (key: prefix + the APK's file name) and submits a presigned address of it
+     * ({@code --upload}). Set either this or {@code appUrl}, not both; needs {@code ossRegion}
+     * or {@code ossEndpoint}.
+     */
+    public String getUpload() {
+        return upload;
+    }
+
+    public void setUpload(String upload) {
+        this.upload = upload;
+    }
+
+    /**
+     * Seconds the presigned address of the uploaded APK stays valid ({@code --upload-expires},
+     * 1 to 604800); the tool's default (3600) when not set.
+     */
+    public Integer getUploadExpires() {
+        return uploadExpires;
+    }
+
+    public void setUploadExpires(Integer uploadExpires) {
+        this.uploadExpires = uploadExpires;
+    }
+
+    /** The OSS bucket's region, e.g. {@code cn-hangzhou} ({@code --oss-region}). */
+    public String getOssRegion() {
+        return ossRegion;
+    }
+
+    public void setOssRegion(String ossRegion) {
+        this.ossRegion = ossRegion;
+    }
+
+    /**
+     * Another OSS address, e.g. an {@code -internal} one ({@code --oss-endpoint}); used instead
+     * of {@code ossRegion}.
+     */
+    public String getOssEndpoint() {
+        return ossEndpoint;
+    }
+
+    public void setOssEndpoint(String ossEndpoint) {
+        this.ossEndpoint = ossEndpoint;
     }
 
     /**

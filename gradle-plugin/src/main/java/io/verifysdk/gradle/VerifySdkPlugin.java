@@ -85,6 +85,10 @@ public class VerifySdkPlugin implements Plugin<Project> {
                 + " build (runs after " + assemble + ").");
         task.setVariant(variant);
         task.setAppUrl(extension.getAppUrl());
+        task.setUpload(extension.getUpload());
+        task.setUploadExpires(extension.getUploadExpires());
+        task.setOssRegion(extension.getOssRegion());
+        task.setOssEndpoint(extension.getOssEndpoint());
         task.setAppFile(extension.getAppFile());
         task.setApkSearchDir(buildDir);
         // Evaluated when Gradle checks the inputs, i.e. after assemble<Variant> built the APK.

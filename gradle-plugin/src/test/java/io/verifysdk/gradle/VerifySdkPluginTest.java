@@ -275,4 +275,102 @@ public class VerifySdkPluginTest {
             assertTrue(e.getMessage(), e.getMessage().contains("VERIFYSDK_EXECUTABLE"));
         }
     }
+
+    private String refreshFailure() {
+        try {
+            ((RefreshVerifySdkTask) project.getTasks().getByName("refreshVerifySdkRelease"))
+                    .refresh();
+            fail("expected a GradleException");
+            return null;
+        } catch (GradleException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Test
+    public void taskCarriesTheUploadSettings() {
+        VerifySdkExtension ext = apply();
+        ext.setUpload("oss://apps/releases/");
+        ext.setUploadExpires(7200);
+        ext.setOssRegion("cn-hangzhou");
+        ext.setOssEndpoint("http://127.0.0.1:9/oss");
+        evaluate();
+        RefreshVerifySdkTask task = (RefreshVerifySdkTask) project.getTasks()
+                .getByName("refreshVerifySdkRelease");
+        assertEquals("oss://apps/releases/", task.getUpload());
+        assertEquals(Integer.valueOf(7200), task.getUploadExpires());
+        assertEquals("cn-hangzhou", task.getOssRegion());
+        assertEquals("http://127.0.0.1:9/oss", task.getOssEndpoint());
+        assertNull(task.getAppUrl());
+    }
+
+    @Test
+    public void uploadRunsTheToolWithoutAppUrl() throws IOException {
+        VerifySdkExtension ext = apply();
+        ext.setUpload("oss://apps/releases/");
+        ext.setOssRegion("cn-hangzhou");
+        ext.setUploadExpires(600);
+        ext.setExecutable(fakeTool(0));
+        evaluate();
+        File apk = apk("release");
+        RefreshVerifySdkTask task = (RefreshVerifySdkTask) project.getTasks()
+                .getByName("refreshVerifySdkRelease");
+        task.refresh();
+        List<String> args = recordedArgs();
+        assertEquals(Arrays.asList("fetch", "--app-file", apk.getAbsolutePath(),
+                "--upload", "oss://apps/releases/", "--upload-expires", "600",
+                "--oss-region", "cn-hangzhou"), args.subList(0, 9));
+        assertFalse(args.toString(), args.contains("--app-url"));
+        assertTrue(task.lastRunSucceeded());
+    }
+
+    @Test
+    public void appUrlAndUploadTogetherAreRefused() throws IOException {
+        VerifySdkExtension ext = apply();
+        ext.setAppUrl("https://cdn.example.com/app.apk");
+        ext.setUpload("oss://apps/releases/");
+        ext.setOssRegion("cn-hangzhou");
+        ext.setExecutable(fakeTool(0));
+        evaluate();
+        apk("release");
+        String message = refreshFailure();
+        assertTrue(message, message.contains("both appUrl"));
+        assertTrue(message, message.contains("Set only one"));
+        assertFalse("the tool ran", argsFile.exists());
+    }
+
+    @Test
+    public void neitherAppUrlNorUploadMentionsBoth() throws IOException {
+        VerifySdkExtension ext = apply();
+        ext.setExecutable(fakeTool(0));
+        evaluate();
+        String message = refreshFailure();
+        assertTrue(message, message.contains("appUrl is not set"));
+        assertTrue(message, message.contains("upload = "));
+    }
+
+    @Test
+    public void uploadNeedsAnOssRegionOrEndpoint() throws IOException {
+        VerifySdkExtension ext = apply();
+        ext.setUpload("oss://apps/releases/");
+        ext.setExecutable(fakeTool(0));
+        evaluate();
+        apk("release");
+        String message = refreshFailure();
+        assertTrue(message, message.contains("ossRegion"));
+        assertFalse("the tool ran", argsFile.exists());
+    }
+
+    @Test
+    public void uploadWithoutAnApkFailsClearly() throws IOException {
+        VerifySdkExtension ext = apply();
+        ext.setUpload("oss://apps/releases/");
+        ext.setOssEndpoint("http://127.0.0.1:9/oss");
+        ext.setExecutable(fakeTool(0));
+        evaluate();
+        String message = refreshFailure();
+        assertTrue(message, message.contains("found no APK"));
+        assertTrue(message, message.contains("appFile"));
+        assertFalse("the tool ran", argsFile.exists());
+    }
 }

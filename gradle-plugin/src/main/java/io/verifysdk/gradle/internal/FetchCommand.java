@@ -16,6 +16,10 @@ public final class FetchCommand {
 
     private File executable;
     private String appUrl;
+    private String upload;
+    private Integer uploadExpires;
+    private String ossRegion;
+    private String ossEndpoint;
     private File appFile;
     private String platform;
     private File destination;
@@ -35,6 +39,27 @@ public final class FetchCommand {
 
     public FetchCommand appUrl(String value) {
         this.appUrl = value;
+        return this;
+    }
+
+    /** {@code oss://bucket/prefix/}: the tool uploads the app file there instead of appUrl. */
+    public FetchCommand upload(String value) {
+        this.upload = value;
+        return this;
+    }
+
+    public FetchCommand uploadExpires(Integer seconds) {
+        this.uploadExpires = seconds;
+        return this;
+    }
+
+    public FetchCommand ossRegion(String value) {
+        this.ossRegion = value;
+        return this;
+    }
+
+    public FetchCommand ossEndpoint(String value) {
+        this.ossEndpoint = value;
         return this;
     }
 
@@ -93,10 +118,21 @@ public final class FetchCommand {
         return this;
     }
 
-    /** The argument vector, executable first. */
+    /**
+     * The argument vector, executable first. Exactly one of appUrl and upload; upload also needs
+     * the app file (the tool uploads it).
+     */
     public List<String> toArgs() {
-        if (executable == null || appUrl == null || destination == null) {
-            throw new IllegalStateException("executable, appUrl and destination are required");
+        if (executable == null || destination == null) {
+            throw new IllegalStateException("executable and destination are required");
+        }
+        boolean hasUrl = !isBlank(appUrl);
+        boolean hasUpload = !isBlank(upload);
+        if (hasUrl == hasUpload) {
+            throw new IllegalStateException("exactly one of appUrl and upload is required");
+        }
+        if (hasUpload && appFile == null) {
+            throw new IllegalStateException("upload requires appFile");
         }
         List<String> args = new ArrayList<>();
         args.add(executable.getPath());
@@ -104,6 +140,14 @@ public final class FetchCommand {
         add(args, "--app-url", appUrl);
         if (appFile != null) {
             add(args, "--app-file", appFile.getAbsolutePath());
+        }
+        add(args, "--upload", upload);
+        if (hasUpload && uploadExpires != null) {
+            add(args, "--upload-expires", String.valueOf(uploadExpires));
+        }
+        if (hasUpload) {
+            add(args, "--oss-region", ossRegion);
+            add(args, "--oss-endpoint", ossEndpoint);
         }
         add(args, "--platform", platform);
         add(args, "--dest", destination.getAbsolutePath());
@@ -132,8 +176,12 @@ public final class FetchCommand {
         return args;
     }
 
+    private static boolean isBlank(String value) {
+        return value == null || value.trim().isEmpty();
+    }
+
     private static void add(List<String> args, String option, String value) {
-        if (value != null && !value.trim().isEmpty()) {
+        if (!isBlank(value)) {
             args.add(option);
             args.add(value);
         }

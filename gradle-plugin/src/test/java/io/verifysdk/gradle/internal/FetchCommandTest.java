@@ -67,4 +67,51 @@ public class FetchCommandTest {
     public void appUrlIsRequired() {
         new FetchCommand().executable(tool).destination(dest).toArgs();
     }
+
+    @Test
+    public void uploadInsteadOfAppUrl() {
+        List<String> args = new FetchCommand().executable(tool)
+                .upload("oss://apps/releases/").uploadExpires(7200).ossRegion("cn-hangzhou")
+                .appFile(new File("/app/build/app.apk")).destination(dest).toArgs();
+        assertEquals(Arrays.asList(tool.getPath(), "fetch",
+                "--app-file", "/app/build/app.apk",
+                "--upload", "oss://apps/releases/",
+                "--upload-expires", "7200",
+                "--oss-region", "cn-hangzhou",
+                "--dest", dest.getAbsolutePath()), args);
+        assertFalse(args.contains("--app-url"));
+    }
+
+    @Test
+    public void uploadWithOssEndpoint() {
+        List<String> args = new FetchCommand().executable(tool)
+                .upload("oss://apps/releases/").ossEndpoint("http://127.0.0.1:9/oss")
+                .appFile(new File("/app/build/app.apk")).destination(dest).toArgs();
+        assertEquals(Arrays.asList(tool.getPath(), "fetch",
+                "--app-file", "/app/build/app.apk",
+                "--upload", "oss://apps/releases/",
+                "--oss-endpoint", "http://127.0.0.1:9/oss",
+                "--dest", dest.getAbsolutePath()), args);
+    }
+
+    @Test
+    public void ossOptionsOnlyWithUpload() {
+        List<String> args = new FetchCommand().executable(tool).appUrl("u").destination(dest)
+                .uploadExpires(60).ossRegion("cn-hangzhou").ossEndpoint("http://x").toArgs();
+        assertEquals(Arrays.asList(tool.getPath(), "fetch", "--app-url", "u",
+                "--dest", dest.getAbsolutePath()), args);
+    }
+
+    @Test(expected = IllegalStateException.class)
+    public void appUrlAndUploadExcludeEachOther() {
+        new FetchCommand().executable(tool).appUrl("u").upload("oss://apps/releases/")
+                .ossRegion("cn-hangzhou").appFile(new File("/app/build/app.apk"))
+                .destination(dest).toArgs();
+    }
+
+    @Test(expected = IllegalStateException.class)
+    public void uploadNeedsTheAppFile() {
+        new FetchCommand().executable(tool).upload("oss://apps/releases/")
+                .ossRegion("cn-hangzhou").destination(dest).toArgs();
+    }
 }
