@@ -18,7 +18,6 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 
-import harness  # noqa: E402  (after the sys.path change)
 from harness import CERTS, KEY_ID, SECRET, TOOL, Emulator, ToolTestCase, make_apk  # noqa: E402,F401
 
 # Where each suite writes <suite>.json. CTest sets it to the test binary dir.
@@ -81,3 +80,36 @@ def tool_env(base_env, **extra):
     env = {k: v for k, v in base_env.items() if not k.startswith(("ALIBABA_CLOUD_", "ALICLOUD_"))}
     env.update(extra)
     return env
+
+
+STRICT = os.environ.get("VERIFYSDK_STRICT") == "1"
+
+
+def judge(case, suite, results, known_bugs, figures, describe):
+    """Print one line per result (describe(result) -> text), write the JSON,
+    and fail on unexpected problems. A result whose name is in known_bugs
+    may have problems (a tool bug, counted and shown); once it has none the
+    suite fails so that the mark gets removed. VERIFYSDK_STRICT=1 makes
+    known bugs fail too. Each result: {"name", "problems", ...}."""
+    unexpected, known_failing, known_passing = [], [], []
+    for r in results:
+        bug = known_bugs.get(r["name"])
+        if r["problems"] and bug and not STRICT:
+            known_failing.append(r)
+        elif r["problems"]:
+            unexpected.append(r)
+        elif bug:
+            known_passing.append(r)
+    for r in results:
+        status = "ok" if not r["problems"] else "KNOWN BUG" if r in known_failing else "FAIL"
+        print(f"  {status:<9} {describe(r)}", file=sys.stderr)
+        for problem in r["problems"]:
+            print(f"              - {problem}", file=sys.stderr)
+    write_results(suite, {**figures, "passed": sum(1 for r in results if not r["problems"]),
+                          "known_bugs": [{"name": r["name"], "bug": known_bugs[r["name"]],
+                                          "problems": r["problems"]} for r in known_failing],
+                          "unexpected_failures": [{"name": r["name"], "problems": r["problems"]}
+                                                  for r in unexpected]})
+    message = "\n".join(f"{r['name']}: {'; '.join(r['problems'])}" for r in unexpected)
+    message += "".join(f"\n{r['name']}: passes now; remove it from KNOWN_BUGS" for r in known_passing)
+    case.assertFalse(unexpected or known_passing, message)

@@ -34,7 +34,7 @@ import traceback
 import unittest
 from pathlib import Path
 
-from common import (STATE_RESIDENTS, TOOL, ToolTestCase, make_apk, state_dir, temp_files,
+from common import (STATE_RESIDENTS, STRICT, TEMP_MARKER, TOOL, ToolTestCase, make_apk, state_dir, temp_files,
                     write_results)
 
 KILLS = int(os.environ.get("VERIFYSDK_CRASH_KILLS", "50"))
@@ -46,15 +46,16 @@ DOWNLOAD_RATE = 24 << 20     # ~0.5 s of download per task
 CREATE_DELAY = 0.25          # a slow CreateVerifySDK answer: the submit window
 MODEL = "libs/cloudauth-model.bin"
 SWAP_WINDOW = 0.07           # seconds from "staged SDK complete" to the end of the run
-MAX_ATTEMPTS_PER_KILL = 4
+MAX_ATTEMPTS_PER_KILL = 6    # a planned kill point the run passed too fast is tried again (aiming earlier)
 # Tool bug, open: a run killed after the exchange but before its clean-up
 # leaves state.json, download.part, download.json (and staging/ holding the
-# old SDK) behind; the next run finds the SDK up to date and returns before
-# it takes the lock, so it never clears them. While True, the kill loop counts
-# these cases instead of failing, and LeftoversAfterTheSwap is an expected
-# failure (it reports an unexpected success once the tool is fixed).
-KNOWN_BUG_LEFTOVERS = True
-LEFTOVERS_OF_THE_SWAP = {"state.json", "download.part", "download.json", "staging", "previous"}    # a planned kill point the run passed too fast is tried again
+# old SDK, or the temp file of the app-digest.json write) behind; the next
+# run finds the SDK up to date and returns before it takes the lock, so it
+# never clears them. While this is True (unless VERIFYSDK_STRICT=1), the kill
+# loop counts these cases instead of failing, and LeftoversAfterTheSwap is an
+# expected failure (it reports an unexpected success once the tool is fixed).
+KNOWN_BUG_LEFTOVERS = not STRICT
+LEFTOVERS_OF_THE_SWAP = {"state.json", "download.part", "download.json", "staging", "previous"}
 
 
 def shm_or_none():
@@ -143,6 +144,9 @@ class Batch:
             self.records.append({"kill": None, "target": target})
             return False
 
+        # A request the killed process had already written may still be on its
+        # way into the emulator's counters: let it land before counting.
+        time.sleep(0.2)
         landed, detail, state_task = self.classify(url, creates_before)
         # 1. the destination is the complete previous SDK or the complete new one
         verify = self.run([TOOL, "verify", "--dest", str(self.dest)])
@@ -180,11 +184,12 @@ class Batch:
         self.check(verify.returncode == 0, f"kill {kill_number}: verify after the next run: {verify.stdout}")
 
         # 3. nothing stray
-        self.check(temp_files(self.project) == [], f"kill {kill_number} ({detail}): temp files "
-                   f"{temp_files(self.project)}")
         residents = {p.name for p in self.state.iterdir()}
         stray = sorted(residents - STATE_RESIDENTS)
-        known = KNOWN_BUG_LEFTOVERS and recovery == "up to date" and set(stray) <= LEFTOVERS_OF_THE_SWAP
+        known = KNOWN_BUG_LEFTOVERS and recovery == "up to date" and \
+            all(name in LEFTOVERS_OF_THE_SWAP or TEMP_MARKER in name for name in stray)
+        outside = [t for t in temp_files(self.project) if Path(t).parent != self.state]
+        self.check(outside == [], f"kill {kill_number} ({detail}): temp files {outside}")
         self.check(not stray or known,
                    f"kill {kill_number} ({detail}, next run: {recovery}): stray files in the state "
                    f"folder: {stray}")
@@ -321,6 +326,10 @@ class CrashAnywhere(ToolTestCase):
             "kills_per_point": dict(by_detail), "dest_at_kill": dict(at_kill), "next_run": dict(next_run),
             "survived": len(kills),
             "leftovers_after_up_to_date_run": len(leftovers),
+            "known_bugs": [{"name": "kill after the exchange, then an up-to-date run",
+                            "bug": "the next run finds the SDK up to date and returns before taking the lock, "
+                                   "so what the killed run left in the state folder stays",
+                            "problems": [f"left {', '.join(stray)}" for stray in leftovers]}] if leftovers else [],
             "failures": len(failures), "seconds": round(elapsed, 1), "seed": SEED})
         self.assertEqual(failures, [], "\n".join(failures))
         self.assertEqual(len(kills), KILLS)
@@ -347,7 +356,9 @@ class LeftoversAfterTheSwap(ToolTestCase):
             return subprocess.Popen(command, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     text=True, **kwargs)
 
-        self.assertEqual(fetch("old.apk").wait(60), 0)
+        process = fetch("old.apk")
+        process.communicate(timeout=60)
+        self.assertEqual(process.returncode, 0)
         old_sdk = self.tmp / "old-sdk"
         shutil.copytree(dest, old_sdk)
         # state.json as the tool writes it: from a run killed while it polls
@@ -360,7 +371,8 @@ class LeftoversAfterTheSwap(ToolTestCase):
         process.communicate()
         saved_state = (state / "state.json").read_bytes()
         process = fetch("new.apk")
-        self.assertEqual(process.wait(60), 0, process.communicate())
+        output = process.communicate(timeout=60)
+        self.assertEqual(process.returncode, 0, output)
         manifest = json.loads((dest / "verifysdk.lock.json").read_text())
         # What the run leaves when killed between the exchange and the clean-up:
         (state / "state.json").write_bytes(saved_state)
@@ -368,6 +380,7 @@ class LeftoversAfterTheSwap(ToolTestCase):
         (state / "download.part").write_bytes(b"PK" + b"\0" * 1000)
         (state / "download.json").write_text(json.dumps(
             {"task_id": manifest["task_id"], "etag": '"x"', "total": 1002}))
+        (state / ".app-digest.json.verifysdk-tmp-99999-0").write_text("{")
         result = self.run_tool("fetch", "--app-url", emulator.file_url("new.apk"), "--dest", dest,
                                "--endpoint", emulator.endpoint)
         self.assertExit(result, 0, "up to date")
