@@ -8,6 +8,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev libpugixml-dev nlohmann-json3-dev libcli11-dev
   libarchive-dev libarchive-tools googletest libgtest-dev libgmock-dev
   python3 openssl curl zip unzip gradle default-jdk-headless junit4 time
+  clang libclang-rt-14-dev llvm-14  # fuzz preset: libFuzzer, sanitizers, llvm-symbolizer
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -69,8 +69,9 @@ class Input {
     std::string_view text_;
 };
 
-// A folder of this process's own under $TMPDIR (the runner points TMPDIR at
-// a scratch folder it removes afterwards); removed at normal exit as well.
+// A folder of this process's own under $TMPDIR. Removed by exit(), but
+// libFuzzer ends a timed run with _Exit(), so run_fuzzers.sh points TMPDIR at
+// a folder of its own and removes that afterwards.
 inline const fs::path& scratch_dir() {
     static const fs::path dir = [] {
         const char* base = std::getenv("TMPDIR");
