@@ -56,7 +56,7 @@ DOWNLOAD_FAULTS = ["error=503/ServiceUnavailable", "error=500/InternalError", "e
 # whose only problems are these is counted as a known-bug outcome instead of
 # failing the suite, and the deterministic tests below are expected failures
 # (they report an unexpected success once the tool is fixed).
-KNOWN_BUGS = not STRICT
+KNOWN_BUGS = False  # both bugs below were fixed; the tests stay as regression tests
 # 1. A throttled SDK download (429, or 400 Throttling.User) is not retried,
 #    although the README's policy retries Throttling*: exit 5 at once, with
 #    "the SDK download answered HTTP 429" and no hint line.
@@ -272,8 +272,8 @@ KNOWN_BUG_TEXT = {
 }
 
 
-class KnownBugs(ToolTestCase):
-    """Deterministic forms of the known-bug outcomes of the chaos runs."""
+class FormerBugs(ToolTestCase):
+    """Deterministic forms of bugs the chaos runs once found (now fixed)."""
 
     def fetch(self, *faults, retries=4):
         emulator = self.start_emulator("--generation-delay", "0", *[a for f in faults for a in ("--fault", f)])
@@ -308,12 +308,6 @@ class KnownBugs(ToolTestCase):
         _, result = self.fetch("download:truncate=100", retries=0)
         self.assertExit(result, 5)
         self.assertHint(result)
-
-
-if KNOWN_BUGS:
-    for _name in ("test_download_answered_429_once_is_retried", "test_download_throttled_once_is_retried",
-                  "test_empty_answers_error_has_a_hint"):
-        setattr(KnownBugs, _name, unittest.expectedFailure(getattr(KnownBugs, _name)))
 
 
 if __name__ == "__main__":

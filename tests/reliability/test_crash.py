@@ -54,7 +54,7 @@ MAX_ATTEMPTS_PER_KILL = 6    # a planned kill point the run passed too fast is t
 # never clears them. While this is True (unless VERIFYSDK_STRICT=1), the kill
 # loop counts these cases instead of failing, and LeftoversAfterTheSwap is an
 # expected failure (it reports an unexpected success once the tool is fixed).
-KNOWN_BUG_LEFTOVERS = not STRICT
+KNOWN_BUG_LEFTOVERS = False  # fixed: an up-to-date run now clears them
 LEFTOVERS_OF_THE_SWAP = {"state.json", "download.part", "download.json", "staging", "previous"}
 
 

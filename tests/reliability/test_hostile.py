@@ -48,13 +48,6 @@ UP = "../" * 16  # more ".." than any test folder is deep
 # Known tool bugs (see the report in docs/reliability.md). Keys are row names.
 _LOOPBACK = "DescribeVerifySDK: SdkUrl at another loopback port, "
 KNOWN_BUGS = {
-    "download: 200 text/html error page":
-        "an HTML error page is installed as a one-file SDK <TaskId>.zip (exit 0)",
-    "download: 200 empty body":
-        "an empty download is installed as an empty one-file SDK (exit 0)",
-    _LOOPBACK + "0.0.0.0": "not recognised as loopback: downloaded from the other port (exit 0)",
-    _LOOPBACK + "[::ffff:127.0.0.1]": "IPv4-mapped loopback not recognised: downloaded (exit 0)",
-    _LOOPBACK + "LOCALHOST": "host compared case-sensitively: downloaded (exit 0)",
     "download: redirect to another loopback port":
         "redirects are not checked against the loopback rule: followed and installed (exit 0)",
     "archive: zip, name with NUL": "libarchive cuts the name at the NUL: installed as libs/evil (exit 0)",

@@ -98,9 +98,14 @@ TEST(Endpoint, OtherSchemesAndNonAddressesAreUsageErrors) {
 }
 
 TEST(Endpoint, LoopbackHostTable) {
-    for (const char* host : {"localhost", "127.0.0.1", "127.255.0.9", "::1", "[::1]"})
+    // 0.0.0.0/8 and IPv4-mapped forms reach this machine too; names ignore case
+    // and a trailing dot.
+    for (const char* host : {"localhost", "127.0.0.1", "127.255.0.9", "::1", "[::1]", "0.0.0.0",
+                             "LOCALHOST", "localhost.", "::ffff:127.0.0.1", "[::ffff:127.0.0.2]",
+                             "::", "a.localhost"})
         EXPECT_TRUE(is_loopback_host(host)) << host;
-    for (const char* host : {"", "example.com", "10.0.0.1", "0.0.0.0", "::2", "localhost.com"})
+    for (const char* host : {"", "example.com", "10.0.0.1", "::2", "localhost.com",
+                             "::ffff:10.0.0.1", "128.0.0.1"})
         EXPECT_FALSE(is_loopback_host(host)) << host;
 }
 

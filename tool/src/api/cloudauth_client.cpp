@@ -85,7 +85,14 @@ struct CloudauthClient::Answer {
 CloudauthClient::CloudauthClient(net::HttpClient& http, auth::Credentials credentials,
                                  ClientSettings settings, Log log, ClientHooks hooks)
     : http_(http), credentials_(std::move(credentials)), settings_(std::move(settings)),
-      log_(std::move(log)), hooks_(std::move(hooks)), random_(std::random_device{}()) {}
+      // A service may echo the request back (SignatureDoesNotMatch carries its
+      // StringToSign, AccessKeyId and SecurityToken included): nothing this
+      // client logs or throws may show the credentials.
+      secrets_(std::make_shared<const std::vector<std::string>>(std::vector<std::string>{
+          credentials_.access_key_id, credentials_.access_key_secret,
+          credentials_.security_token})),
+      log_(scrubbing_log(log, secrets_)), hooks_(std::move(hooks)),
+      random_(std::random_device{}()) {}
 
 RpcCall CloudauthClient::create_call(const ClientSettings& settings, const std::string& app_url,
                                      const std::string& platform) {
@@ -111,7 +118,7 @@ net::HttpRequest CloudauthClient::sign_now(const RpcCall& call) const {
                          hooks_.nonce());
 }
 
-CloudauthClient::Answer CloudauthClient::call(const RpcCall& call) {
+CloudauthClient::Answer CloudauthClient::call_unscrubbed(const RpcCall& call) {
     const int attempts = settings_.retry.max_retries + 1;
     for (int attempt = 1;; ++attempt) {
         throw_if_interrupted();
@@ -163,6 +170,17 @@ CloudauthClient::Answer CloudauthClient::call(const RpcCall& call) {
                   " (attempt " + std::to_string(attempt + 1) + " of " + std::to_string(attempts) +
                   ")");
         hooks_.sleep(delay);
+    }
+}
+
+CloudauthClient::Answer CloudauthClient::call(const RpcCall& rpc) {
+    try {
+        return call_unscrubbed(rpc);
+    } catch (const net::NetworkError& failure) {
+        throw net::NetworkError(scrub_secrets(failure.what(), *secrets_), failure.retryable(),
+                                scrub_secrets(failure.details().hint, *secrets_));
+    } catch (const Error& failure) {
+        throw scrubbed_error(failure, *secrets_);
     }
 }
 

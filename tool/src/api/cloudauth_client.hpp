@@ -12,9 +12,11 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace verifysdk::api {
 
@@ -69,10 +71,12 @@ public:
 private:
     struct Answer;
     Answer call(const RpcCall& call);
+    Answer call_unscrubbed(const RpcCall& call);
 
     net::HttpClient& http_;
     auth::Credentials credentials_;
     ClientSettings settings_;
+    std::shared_ptr<const std::vector<std::string>> secrets_;
     Log log_;
     ClientHooks hooks_;
     std::mt19937_64 random_;

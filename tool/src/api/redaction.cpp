@@ -50,4 +50,31 @@ std::string redact_request_text(const std::string& text) {
     return out;
 }
 
+std::string scrub_secrets(std::string text, const std::vector<std::string>& secrets) {
+    for (const auto& secret : secrets) {
+        std::string form = secret;
+        for (int depth = 0; depth < 4 && !form.empty(); ++depth) {
+            for (auto at = text.find(form); at != std::string::npos; at = text.find(form, at + 8))
+                text.replace(at, form.size(), "REDACTED");
+            form = api::percent_encode(form);
+        }
+    }
+    return text;
+}
+
+Log scrubbing_log(const Log& log, std::shared_ptr<const std::vector<std::string>> secrets) {
+    auto wrap = [secrets](std::function<void(const std::string&)> sink) {
+        return [secrets, sink = std::move(sink)](const std::string& line) {
+            sink(scrub_secrets(line, *secrets));
+        };
+    };
+    return {wrap(log.debug), wrap(log.info), wrap(log.warn)};
+}
+
+Error scrubbed_error(const Error& failure, const std::vector<std::string>& secrets) {
+    ErrorDetails details = failure.details();
+    details.hint = scrub_secrets(details.hint, secrets);
+    return Error(failure.code(), scrub_secrets(failure.what(), secrets), details);
+}
+
 } // namespace verifysdk::api

@@ -100,7 +100,8 @@ ResponseDocument read_response_document(const net::HttpResponse& response) {
     const std::string& body = response.body;
     const std::string status = "HTTP " + std::to_string(response.status);
     if (body.find_first_not_of(" \t\r\n") == std::string::npos)
-        throw net::NetworkError("the service answered " + status + " with an empty body", true);
+        throw net::NetworkError("the service answered " + status + " with an empty body", true,
+                                "check --endpoint and any proxy between you and it");
     ResponseDocument document;
     const char first = body[body.find_first_not_of(" \t\r\n")];
     const bool parsed = !looks_like_html(body) &&

@@ -6,6 +6,9 @@
 #include <curl/curl.h>
 #include <netinet/in.h>
 
+#include <cctype>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 
 namespace verifysdk::net {
@@ -27,13 +30,37 @@ struct UrlHandle {
 
 } // namespace
 
-bool is_loopback_host(const std::string& host) {
-    if (host == "localhost" || host == "::1" || host == "[::1]")
+bool is_loopback_host(const std::string& raw_host) {
+    // Host names compare without case and without a trailing dot; IPv6 comes
+    // with or without brackets.
+    std::string host;
+    for (char c : raw_host)
+        host += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (host.size() > 1 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    while (!host.empty() && host.back() == '.')
+        host.pop_back();
+    if (host == "localhost" || host.ends_with(".localhost"))
         return true;
-    // Only a real IPv4 address in 127.0.0.0/8: a name like 127.example.com is not loopback.
-    in_addr address{};
-    return inet_pton(AF_INET, host.c_str(), &address) == 1 &&
-           (ntohl(address.s_addr) >> 24) == 127;
+    // 127.0.0.0/8, and 0.0.0.0/8, which reaches this machine too.
+    const auto local_v4 = [](std::uint32_t address) {
+        const std::uint32_t first = address >> 24;
+        return first == 127 || first == 0;
+    };
+    in_addr v4{};
+    if (inet_pton(AF_INET, host.c_str(), &v4) == 1)
+        return local_v4(ntohl(v4.s_addr));
+    in6_addr v6{};
+    if (inet_pton(AF_INET6, host.c_str(), &v6) != 1)
+        return false;
+    if (IN6_IS_ADDR_LOOPBACK(&v6) || IN6_IS_ADDR_UNSPECIFIED(&v6))
+        return true;
+    if (IN6_IS_ADDR_V4MAPPED(&v6)) {
+        std::uint32_t mapped = 0;
+        std::memcpy(&mapped, &v6.s6_addr[12], sizeof mapped);
+        return local_v4(ntohl(mapped));
+    }
+    return false;
 }
 
 Endpoint parse_endpoint(const std::string& url) {

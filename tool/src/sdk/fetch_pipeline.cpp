@@ -1,6 +1,7 @@
 #include "sdk/fetch_pipeline.hpp"
 
 #include "api/cloudauth_client.hpp"
+#include "api/redaction.hpp"
 #include "crypto/digest.hpp"
 #include "error.hpp"
 #include "interrupt.hpp"
@@ -90,6 +91,19 @@ std::string cached_app_sha256(const StatePaths& paths, const fs::path& app_file)
     return app_sha256_cached(app_file, paths.digest_cache);
 }
 
+// Anything in the state folder besides what it always keeps: a run was killed
+// after installing but before its clean-up. One readdir, so the up-to-date
+// path stays cheap.
+bool has_leftovers(const StatePaths& paths) {
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator(paths.root, error)) {
+        const std::string name = entry.path().filename().string();
+        if (name != "lock" && name != "app-digest.json" && name != ".gitignore")
+            return true;
+    }
+    return false;
+}
+
 class Fetcher {
 public:
     Fetcher(const FetchOptions& options, const FetchEnvironment& environment)
@@ -103,6 +117,7 @@ private:
     Wanted wanted();
     std::string app_sha256(const fs::path& app_file) { return cached_app_sha256(paths_, app_file); }
     FetchOutcome install_from_service(const Wanted& wanted);
+    void clear_leftovers(const std::string& installed_task);
     std::string submit_or_resume(net::HttpClient& http, api::CloudauthClient& client,
                                  const Wanted& wanted, const auth::Credentials& credentials,
                                  system_clock::time_point& submitted_at, FetchOutcome& outcome);
@@ -119,20 +134,24 @@ private:
     PublishedApp published_;
 };
 
-// The log, with the secrets known so far replaced wherever they appear.
-Log scrubbing(const Log& log, const std::shared_ptr<std::vector<std::string>>& secrets) {
-    auto wrap = [secrets](std::function<void(const std::string&)> sink) {
-        return [secrets, sink = std::move(sink)](const std::string& line) {
-            sink(scrub_secrets(line, *secrets));
-        };
-    };
-    return {wrap(log.debug), wrap(log.info), wrap(log.warn)};
-}
-
-Error scrubbed(const Error& failure, const std::vector<std::string>& secrets) {
-    ErrorDetails details = failure.details();
-    details.hint = scrub_secrets(details.hint, secrets);
-    return Error(failure.code(), scrub_secrets(failure.what(), secrets), details);
+// Finishes the clean-up of a run killed after its swap: temporary folders go,
+// and the state of the task that is now installed (never another one's).
+// When another run holds the lock, its files are not leftovers: leave them.
+void Fetcher::clear_leftovers(const std::string& installed_task) {
+    std::optional<DirectoryLock> lock;
+    try {
+        lock.emplace(DirectoryLock::acquire(paths_.lock_file, std::chrono::milliseconds(0), {},
+                                            paths_.dest));
+    } catch (const Error&) {
+        return;
+    }
+    recover_interrupted_install(paths_);
+    const auto saved = read_task_state(paths_.state_file, [](const std::string&) {});
+    if (!saved || saved->task_id == installed_task) {
+        remove_task_state(paths_.state_file);
+        remove_quietly(paths_.download_part);
+        remove_quietly(paths_.root / "download.json");
+    }
 }
 
 Wanted Fetcher::wanted() {
@@ -178,6 +197,8 @@ FetchOutcome Fetcher::run() {
                       (options_.refresh == RefreshMode::Auto && matches(*manifest, target)));
     };
     if (up_to_date(installed, installed_ok) && !options_.dry_run) {
+        if (has_leftovers(paths_))
+            clear_leftovers(installed->task_id);
         log_.info("the SDK in " + paths_.dest.string() + " is up to date");
         return {FetchStatus::UpToDate, *installed};
     }
@@ -214,7 +235,7 @@ std::string Fetcher::submit_or_resume(net::HttpClient& http, api::CloudauthClien
     try {
         created = client.create_verify_sdk(published_.submit_url, wanted.platform);
     } catch (const Error& failure) {
-        throw scrubbed(failure, *secrets_);
+        throw api::scrubbed_error(failure, *secrets_);
     }
     submitted_at = system_clock::now();
     want.task_id = created.task_id;
@@ -261,7 +282,7 @@ FetchOutcome Fetcher::install_from_service(const Wanted& wanted) {
 
     net::CurlHttpClient http(env_.transport);
     const auth::Credentials credentials = env_.credentials();
-    const Log client_log = scrubbing(log_, secrets_);
+    const Log client_log = api::scrubbing_log(log_, secrets_);
     api::CloudauthClient client(http, credentials, env_.settings, client_log);
     FetchOutcome outcome;
     system_clock::time_point submitted_at;
@@ -275,7 +296,7 @@ FetchOutcome Fetcher::install_from_service(const Wanted& wanted) {
         wait.terminal = env_.terminal;
         waited = wait_for_sdk(client, task_id, submitted_at, wait, client_log);
     } catch (const Error& raw_failure) {
-        const Error failure = scrubbed(raw_failure, *secrets_);
+        const Error failure = api::scrubbed_error(raw_failure, *secrets_);
         if (failure.code() != ExitCode::Service)
             throw failure; // timeout, interrupt, network: keep state.json so a rerun resumes
         remove_task_state(paths_.state_file); // a failed task is not worth resuming
@@ -296,21 +317,36 @@ FetchOutcome Fetcher::install_from_service(const Wanted& wanted) {
     outcome.describe_calls = waited.checks;
 
     const DownloadTarget target{paths_.download_part, paths_.root / "download.json", task_id};
-    const DownloadedSdk sdk = download_sdk(
-        http, waited.sdk_url,
-        [&] {
-            auto again = client.describe_verify_sdk(task_id);
-            if (!again.ready())
-                throw Error(ExitCode::Service, "task " + task_id + " lost its SDK address");
-            return again.sdk_url;
-        },
-        target, env_.settings.retry, env_.progress, log_);
+    const auto refresh_address = [&] {
+        auto again = client.describe_verify_sdk(task_id);
+        if (!again.ready())
+            throw Error(ExitCode::Service, "task " + task_id + " lost its SDK address");
+        return again.sdk_url;
+    };
+    DownloadedSdk sdk;
+    try {
+        sdk = download_sdk(http, waited.sdk_url, refresh_address, target, env_.settings.retry,
+                           env_.progress, log_);
+    } catch (const Error& failure) {
+        if (failure.code() == ExitCode::Verification) {
+            // Not an SDK (an error page, nothing): never resume from it.
+            remove_quietly(paths_.download_part);
+            remove_quietly(target.meta_file);
+            remove_task_state(paths_.state_file);
+        }
+        throw;
+    }
     log_.info("downloaded " + human_bytes(sdk.size) + " (SHA-256 " + sdk.sha256 + ")");
 
     remove_quietly(paths_.staging);
     try {
         const ExtractResult extracted =
             extract_sdk_archive(paths_.download_part, paths_.staging, archive_name_from(waited.sdk_url));
+        const std::string name = archive_name_from(waited.sdk_url);
+        if (extracted.kind == "file" &&
+            (name.ends_with(".zip") || name.ends_with(".tar.gz") || name.ends_with(".tgz")))
+            throw verification_error("the SDK download " + name + " is not an archive",
+                                     "run again later; report the TaskId if it persists");
         log_.info("unpacked " + std::to_string(extracted.entries) + " entries (" + extracted.kind +
                   ", " + human_bytes(extracted.bytes) + ")");
     } catch (const Error& failure) {

@@ -71,13 +71,20 @@ public:
             throw AddressExpired{status};
         if (status == 416 || (status == 200 && offset_ > 0))
             throw RestartFromZero{}; // range refused, or the file changed (If-Range)
+        // Any other refusal (throttling, a gateway's 4xx or 5xx) may pass: retried
+        // within the policy, honouring the host's Retry-After.
+        server_hint_ = net::retry_after_hint(headers);
         if (status != 200 && status != 206)
             throw net::NetworkError("the SDK download answered HTTP " + std::to_string(status),
-                                    status >= 500);
+                                    true, "run again later; the download host refused it");
         const auto header = [&](const char* name) {
             auto it = headers.find(name);
             return it == headers.end() ? std::string() : it->second;
         };
+        // An error page served with 200 is not an SDK.
+        if (header("content-type").rfind("text/html", 0) == 0)
+            throw verification_error("the SDK download is an HTML page, not an archive",
+                                     "run again later; report the TaskId if it persists");
         if (status == 206) {
             // Content-Range: bytes START-END/TOTAL must continue where we stopped.
             const std::string range = header("content-range");
@@ -115,6 +122,7 @@ public:
     }
 
     std::uint64_t written() const { return written_; }
+    std::optional<std::chrono::milliseconds> server_hint() const { return server_hint_; }
     std::string finish_hash() {
         if (!hasher_) // an empty body: no headers callback with a file
             return crypto::sha256_hex("");
@@ -129,6 +137,7 @@ private:
     UniqueFd fd_;
     std::unique_ptr<TrailingHasher> hasher_;
     std::uint64_t written_ = 0;
+    std::optional<std::chrono::milliseconds> server_hint_;
 };
 
 } // namespace
@@ -173,6 +182,9 @@ DownloadedSdk download_sdk(net::HttpClient& http, std::string url,
                                         true);
             progress.finish();
             result.size = writer.written();
+            if (result.size == 0)
+                throw verification_error("the SDK download is empty",
+                                         "run again later; report the TaskId if it persists");
             result.sha256 = writer.finish_hash();
             return result;
         } catch (const AddressExpired& expired) {
@@ -192,7 +204,7 @@ DownloadedSdk download_sdk(net::HttpClient& http, std::string url,
         } catch (const net::NetworkError& failure) {
             if (!failure.retryable() || ++failures > retry.max_retries)
                 throw;
-            const auto delay = retry.delay(failures - 1, std::nullopt, random);
+            const auto delay = retry.delay(failures - 1, writer.server_hint(), random);
             log.info(std::string(failure.what()) + "; retrying in " +
                      std::to_string(delay.count()) + " ms");
             sleep_interruptibly(delay);

@@ -1,6 +1,5 @@
 #include "sdk/url_redaction.hpp"
 
-#include "api/percent_encoding.hpp"
 
 namespace verifysdk::sdk {
 
@@ -19,18 +18,6 @@ std::string redact_url(std::string_view url) {
     if (at != std::string::npos && at >= authority)
         out.erase(authority, at + 1 - authority);
     return out;
-}
-
-std::string scrub_secrets(std::string text, const std::vector<std::string>& secrets) {
-    for (const auto& secret : secrets) {
-        std::string form = secret;
-        for (int depth = 0; depth < 4 && !form.empty(); ++depth) {
-            for (auto at = text.find(form); at != std::string::npos; at = text.find(form, at + 8))
-                text.replace(at, form.size(), "REDACTED");
-            form = api::percent_encode(form);
-        }
-    }
-    return text;
 }
 
 } // namespace verifysdk::sdk

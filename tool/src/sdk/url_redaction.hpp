@@ -2,6 +2,8 @@
 // addresses and app links often hold tokens in the query string or userinfo.
 #pragma once
 
+#include "api/redaction.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,10 +18,7 @@ std::string strip_query(std::string_view url);
 // For logs: strip_query plus any "user:password@" before the host.
 std::string redact_url(std::string_view url);
 
-// Replaces every occurrence of each secret (as given, and percent-encoded up
-// to three times over, as it appears once an address is nested in a signed
-// request and echoed in a StringToSign) with "REDACTED". Empty secrets are
-// ignored.
-std::string scrub_secrets(std::string text, const std::vector<std::string>& secrets);
+// Moved to the api layer, where the Cloudauth client scrubs its own output.
+using api::scrub_secrets;
 
 } // namespace verifysdk::sdk
