@@ -1,6 +1,7 @@
 #include "net/endpoint.hpp"
 
 #include "error.hpp"
+#include "net/curl_url.hpp"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -12,23 +13,6 @@
 #include <memory>
 
 namespace verifysdk::net {
-
-namespace {
-
-struct UrlHandle {
-    CURLU* handle = curl_url();
-    ~UrlHandle() { curl_url_cleanup(handle); }
-    std::string part(CURLUPart which) const {
-        char* value = nullptr;
-        if (curl_url_get(handle, which, &value, 0) != CURLUE_OK || value == nullptr)
-            return {};
-        std::string out(value);
-        curl_free(value);
-        return out;
-    }
-};
-
-} // namespace
 
 bool is_loopback_host(const std::string& raw_host) {
     // Host names compare without case and without a trailing dot; IPv6 comes
@@ -64,8 +48,8 @@ bool is_loopback_host(const std::string& raw_host) {
 }
 
 Endpoint parse_endpoint(const std::string& url) {
-    UrlHandle parsed;
-    if (curl_url_set(parsed.handle, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
+    CurlUrl parsed;
+    if (!parsed.set(url))
         throw usage_error("--endpoint " + url + " is not a valid address",
                           "use a form such as https://cloudauth.aliyuncs.com");
     Endpoint endpoint;
@@ -102,8 +86,8 @@ std::string download_address_problem(const std::string& url, const Endpoint& api
     for (unsigned char c : url)
         if (c <= 0x20 || c >= 0x7f)
             return "it contains control, space or non-ASCII characters";
-    UrlHandle parsed;
-    if (curl_url_set(parsed.handle, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
+    CurlUrl parsed;
+    if (!parsed.set(url))
         return "it is not a valid address";
     const std::string scheme = parsed.part(CURLUPART_SCHEME);
     if (scheme != "https" && !(scheme == "http" && api.scheme == "http"))

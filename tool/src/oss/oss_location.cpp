@@ -1,6 +1,7 @@
 #include "oss/oss_location.hpp"
 
 #include "error.hpp"
+#include "net/curl_url.hpp"
 #include "net/endpoint.hpp"
 
 #include <curl/curl.h>
@@ -8,22 +9,6 @@
 namespace verifysdk::oss {
 
 namespace {
-
-struct UrlHandle {
-    CURLU* handle = curl_url();
-    ~UrlHandle() { curl_url_cleanup(handle); }
-    UrlHandle() = default;
-    UrlHandle(const UrlHandle&) = delete;
-    UrlHandle& operator=(const UrlHandle&) = delete;
-    std::string part(CURLUPart which) const {
-        char* value = nullptr;
-        if (curl_url_get(handle, which, &value, 0) != CURLUE_OK || value == nullptr)
-            return {};
-        std::string out(value);
-        curl_free(value);
-        return out;
-    }
-};
 
 bool is_lower_alnum(char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
@@ -144,8 +129,8 @@ OssEndpoint oss_endpoint_for_region(const std::string& region) {
 }
 
 OssEndpoint parse_oss_endpoint(const std::string& url) {
-    UrlHandle parsed;
-    if (curl_url_set(parsed.handle, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
+    net::CurlUrl parsed;
+    if (!parsed.set(url))
         throw usage_error("--oss-endpoint " + url + " is not a valid address",
                           "use a form such as https://oss-cn-hangzhou.aliyuncs.com");
     // As for --endpoint: libcurl decodes some escapes in a host and keeps
