@@ -1,5 +1,6 @@
 #include "oss/oss_location.hpp"
 
+#include "api/percent_encoding.hpp"
 #include "error.hpp"
 #include "net/curl_url.hpp"
 #include "net/endpoint.hpp"
@@ -55,22 +56,16 @@ bool is_clean_utf8(const std::string& text) {
     return true;
 }
 
-// Every byte but unreserved characters and '/' as %XY.
+// Every byte but unreserved characters and '/' as %XY: RFC 3986 encoding of
+// each path segment.
 std::string encode_key(const std::string& key) {
-    static constexpr char digits[] = "0123456789ABCDEF";
     std::string out;
-    out.reserve(key.size() * 3);
-    for (unsigned char c : key) {
-        if (is_lower_alnum(static_cast<char>(c)) || (c >= 'A' && c <= 'Z') || c == '-' ||
-            c == '_' || c == '.' || c == '~' || c == '/') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(digits[c >> 4]);
-            out.push_back(digits[c & 0x0f]);
-        }
+    std::size_t start = 0;
+    for (auto slash = key.find('/'); slash != std::string::npos; slash = key.find('/', start)) {
+        out += api::percent_encode(std::string_view(key).substr(start, slash - start)) + '/';
+        start = slash + 1;
     }
-    return out;
+    return out + api::percent_encode(std::string_view(key).substr(start));
 }
 
 std::string authority(const OssEndpoint& endpoint, const std::string& host) {
