@@ -272,6 +272,38 @@ TEST_F(ArchiveExtractor, RefusesDevicesFifosAndSockets) {
     expect_refused("\"blk\" is a device");
 }
 
+// libarchive would cut these names at the NUL; the audit reads them whole.
+TEST_F(ArchiveExtractor, RefusesNamesWithNulBeforeExtracting) {
+    test::write_file(archive, test::raw_zip({{"license.json", "{}"},
+                                             {std::string("libs/evil\0.aar", 14), "x"}}));
+    expect_refused("\"libs/evil\\x00.aar\" contains a NUL byte");
+    test::write_file(archive, test::gzip(test::pax_block({{"path", std::string("a\0b", 3)}}) +
+                                         test::tar_block("a", '0', "x") + test::tar_end()));
+    expect_refused("\"a\\x00b\" contains a NUL byte");
+}
+
+TEST_F(ArchiveExtractor, RefusesZipFifoThatLibarchiveCallsAFile) {
+    test::RawZipEntry fifo{"fifo", ""};
+    fifo.unix_mode = 0010666;
+    test::write_file(archive, test::raw_zip({fifo}));
+    expect_refused("\"fifo\" is a FIFO");
+}
+
+TEST_F(ArchiveExtractor, RefusesZipNameNotUtf8DespiteTheFlag) {
+    test::RawZipEntry bad{"libs/\xff.aar", "x"};
+    bad.flags = 0x0800;
+    test::write_file(archive, test::raw_zip({bad}));
+    expect_refused("\"libs/\\xff.aar\" is not valid UTF-8");
+}
+
+TEST_F(ArchiveExtractor, ZipUtf8FlagWithValidNameExtracts) {
+    test::RawZipEntry name{"caf\xc3\xa9.txt", "utf-8"};
+    name.flags = 0x0800;
+    test::write_file(archive, test::raw_zip({name}));
+    extract();
+    EXPECT_EQ(test::read_file(staging / "caf\xc3\xa9.txt"), "utf-8");
+}
+
 TEST_F(ArchiveExtractor, RefusesCorruptZipData) {
     const std::string data = noisy(100'000, 6);
     build(Format::Zip).file("a.bin", data).close();

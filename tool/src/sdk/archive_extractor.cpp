@@ -1,6 +1,7 @@
 #include "sdk/archive_extractor.hpp"
 
 #include "error.hpp"
+#include "sdk/archive_name_audit.hpp"
 #include "sdk/entry_path.hpp"
 #include "sdk/private_file.hpp"
 
@@ -12,6 +13,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <limits>
+#include <locale.h>
 #include <memory>
 #include <string_view>
 #include <sys/stat.h>
@@ -103,6 +105,36 @@ bool is_disk_full(int err) {
                              "well-formed archive or report it");
 }
 
+// libarchive converts entry names to the charset of the current locale. The
+// tool never calls setlocale(), so that is ASCII, and a zip name marked UTF-8
+// that is not ASCII (any Chinese name) would come back empty. Names are
+// bytes to us (UTF-8 is checked by our rules): read them under a UTF-8
+// LC_CTYPE, for this thread and this extraction only.
+class Utf8Ctype {
+  public:
+    Utf8Ctype() {
+        for (const char* name : {"C.UTF-8", "C.utf8", "en_US.UTF-8"}) {
+            utf8_ = ::newlocale(LC_CTYPE_MASK, name, static_cast<locale_t>(0));
+            if (utf8_ != static_cast<locale_t>(0)) {
+                previous_ = ::uselocale(utf8_);
+                return;
+            }
+        }
+    }
+    ~Utf8Ctype() {
+        if (utf8_ == static_cast<locale_t>(0))
+            return;
+        ::uselocale(previous_);
+        ::freelocale(utf8_);
+    }
+    Utf8Ctype(const Utf8Ctype&) = delete;
+    Utf8Ctype& operator=(const Utf8Ctype&) = delete;
+
+  private:
+    locale_t utf8_ = static_cast<locale_t>(0);
+    locale_t previous_ = static_cast<locale_t>(0);
+};
+
 struct ArchiveReadFree {
     void operator()(archive* a) const { archive_read_free(a); }
 };
@@ -146,6 +178,10 @@ class Extractor {
             if (++entries_ > limits_.max_entries)
                 refuse(name_of(entry),
                        "exceeds the limit of " + std::to_string(limits_.max_entries) + " entries");
+            // A failed charset conversion (a name marked UTF-8 that is not)
+            // leaves the name empty: say so rather than "has an empty name".
+            if (r == ARCHIVE_WARN && name_of(entry).empty())
+                refuse("", "is not valid UTF-8 (its name could not be read as UTF-8)");
             handle(entry);
         }
         for (const auto& [path, target] : links_)
@@ -422,6 +458,13 @@ ExtractResult extract_sdk_archive(const fs::path& archive_file, const fs::path& 
             result.entries = 1;
             return result;
         }
+        // Names libarchive would cut or empty, read from the archive itself.
+        audit_archive_names(archive_file,
+                            kind == Kind::Zip     ? AuditedFormat::Zip
+                            : kind == Kind::TarGz ? AuditedFormat::TarGz
+                                                  : AuditedFormat::Tar,
+                            limits);
+        const Utf8Ctype utf8;
         Extractor extractor(archive_file, staging, kind, limits);
         extractor.run();
         result.entries = extractor.entries();

@@ -47,7 +47,10 @@ struct ExtractResult {
 // path through a symlink, symlinks pointing outside, hard links (all of
 // them), devices/FIFOs/sockets, more than max_entries entries, more than
 // max_total_bytes in total, too high an expansion ratio, and any error
-// libarchive reports (truncated, corrupt, bad CRC, encrypted).
+// libarchive reports (truncated, corrupt, bad CRC, encrypted). Before any of
+// that, archive_name_audit.hpp reads the archive's own headers and refuses
+// names libarchive would cut at a NUL or empty (invalid UTF-8), zip local
+// names that differ from the central directory, and zip FIFOs/devices/sockets.
 // Disk full / I/O errors are fs_error (exit 8). On any failure `staging` is
 // removed (best effort) before the exception propagates.
 ExtractResult extract_sdk_archive(const std::filesystem::path& archive,
