@@ -1,7 +1,7 @@
 """HeadObject and GetObject: conditions, OSS's Range rules, sending the file.
 
-Bodies go out with socket.sendfile (zero copy on plain HTTP; TLS falls back
-to send). Faults shape the body: truncate=N, drop-mid (half) and malformed
+Bodies go out with socket.sendfile, part file after part file (zero copy on
+plain HTTP; TLS falls back to send). Faults shape the body: truncate=N, drop-mid (half) and malformed
 (the first half, with an honest Content-Length).
 """
 
@@ -111,8 +111,7 @@ def _send_object(svc, call, stored, source, headers):
         to_send = length // 2
     progress = [0]
     try:
-        emu_files.send_span(handler.connection, source, start, to_send, None,
-                            progress)
+        source.send(handler.connection, start, to_send, progress)
     except OSError:
         handler.close_connection = True
     finally:

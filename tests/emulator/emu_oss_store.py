@@ -1,24 +1,26 @@
 """OSS buckets on disk: objects, multipart uploads and their parts.
 
-Every object and part is one file named by a random id in the store's data
-directory; metadata lives in memory. Bodies never sit in memory: the caller
-streams them into a file from new_file(), then hands it over. Reads open the
-file under the lock, so a concurrent overwrite or delete (which unlinks the
-old file) never cuts a download short.
+Every part and every simple object is one file named by a random id in the
+store's data directory; metadata lives in memory. Bodies never sit in memory:
+the caller streams them into a file from new_file(), then hands it over. A
+completed multipart object is its parts' files in order, as on OSS, where
+CompleteMultipartUpload only links the parts: nothing is copied. Reads open
+the files under the lock, so a concurrent overwrite or delete (which unlinks
+the old files) never cuts a download short.
 """
 
 import base64
+import contextlib
 import hashlib
 import os
-import shutil
 import threading
 import time
 import uuid
 
+import emu_files
 from emu_oss_render import OssError
 
 MIN_PART_SIZE = 100 * 1024     # every part but the last (CompleteMultipartUpload)
-COPY_CHUNK = 64 << 20
 
 
 def quoted_md5(digest):
@@ -27,9 +29,9 @@ def quoted_md5(digest):
 
 
 class StoredObject:
-    def __init__(self, path, size, etag, content_md5, object_type, headers):
-        self.path = path
-        self.size = size
+    def __init__(self, segments, etag, content_md5, object_type, headers):
+        self.segments = list(segments)      # [(file path, size)], in order
+        self.size = sum(size for _, size in self.segments)
         self.etag = etag
         self.content_md5 = content_md5      # base64, simple uploads only
         self.object_type = object_type      # "Normal" or "Multipart"
@@ -64,6 +66,38 @@ def _unlink(path):
         pass
 
 
+def _unlink_object(stored):
+    for path, _ in stored.segments:
+        _unlink(path)
+
+
+class ObjectBody(contextlib.ExitStack):
+    """The open files of one object, read as one stream."""
+
+    def __init__(self, stored):
+        super().__init__()
+        self._segments = [(self.enter_context(open(path, "rb")), size)
+                          for path, size in stored.segments]
+
+    def send(self, sock, start, count, progress):
+        """emu_files.send_span over the segments; progress[0] counts what went out."""
+        for source, size in self._segments:
+            if count <= 0:
+                break
+            if start >= size:
+                start -= size
+                continue
+            span = min(size - start, count)
+            sent = [0]
+            try:
+                emu_files.send_span(sock, source, start, span, None, sent)
+            finally:
+                progress[0] += sent[0]
+            if sent[0] < span:
+                return
+            start, count = 0, count - span
+
+
 def _same_etag(listed, actual):
     return listed.strip().strip('"').upper() == actual.strip('"').upper()
 
@@ -92,16 +126,16 @@ class OssStore:
             return self._buckets[bucket].get(key)
 
     def open(self, bucket, key):
-        """(StoredObject, open file) or (None, None)."""
+        """(StoredObject, ObjectBody) or (None, None)."""
         with self._lock:
             stored = self._buckets[bucket].get(key)
             if stored is None:
                 return None, None
-            return stored, open(stored.path, "rb")
+            return stored, ObjectBody(stored)
 
     def put(self, bucket, key, path, size, digest, headers, forbid_overwrite=False):
         """Make the file at path the object; returns the StoredObject."""
-        stored = StoredObject(path, size, quoted_md5(digest),
+        stored = StoredObject([(path, size)], quoted_md5(digest),
                               base64.b64encode(digest).decode(), "Normal", headers)
         return self._install(bucket, key, stored, forbid_overwrite)
 
@@ -109,18 +143,18 @@ class OssStore:
         with self._lock:
             old = self._buckets[bucket].get(key)
             if old is not None and forbid_overwrite:
-                _unlink(stored.path)
+                _unlink_object(stored)
                 raise OssError(409, "FileAlreadyExists")
             self._buckets[bucket][key] = stored
         if old is not None:
-            _unlink(old.path)
+            _unlink_object(old)
         return stored
 
     def delete(self, bucket, key):
         with self._lock:
             old = self._buckets[bucket].pop(key, None)
         if old is not None:
-            _unlink(old.path)
+            _unlink_object(old)
 
     # -- multipart uploads ----------------------------------------------------------
     def initiate(self, bucket, key, headers):
@@ -199,41 +233,11 @@ class OssStore:
             if forbid_overwrite and key in self._buckets[bucket]:
                 raise OssError(409, "FileAlreadyExists")
             del self._uploads[upload_id]   # from here on the upload is gone
-        path, out = self.new_file()
-        try:
-            with out:
-                for part in chosen:
-                    with open(part.path, "rb") as source:
-                        _copy(source, out, part.size)
-        except OSError:
-            _unlink(path)
-            raise
-        finally:
-            for part in upload.parts.values():
+        for part in upload.parts.values():
+            if part not in chosen:
                 _unlink(part.path)
         combined = hashlib.md5(b"".join(part.digest for part in chosen)).hexdigest()
         etag = '"%s-%d"' % (combined.upper(), len(chosen))
-        size = sum(part.size for part in chosen)
-        stored = StoredObject(path, size, etag, None, "Multipart", upload.headers)
+        stored = StoredObject([(part.path, part.size) for part in chosen], etag, None,
+                              "Multipart", upload.headers)
         return self._install(bucket, key, stored, forbid_overwrite)
-
-
-def _copy(source, out, size):
-    """Append size bytes of source to out: copy_file_range where there is one."""
-    out.flush()
-    copied = 0
-    if hasattr(os, "copy_file_range"):
-        try:
-            while copied < size:
-                done = os.copy_file_range(source.fileno(), out.fileno(),
-                                          min(COPY_CHUNK, size - copied))
-                if done == 0:
-                    break
-                copied += done
-        except OSError:
-            if copied:
-                raise
-    if copied < size:
-        source.seek(copied)
-        out.seek(0, os.SEEK_END)
-        shutil.copyfileobj(source, out, 1 << 20)

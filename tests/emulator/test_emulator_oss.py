@@ -340,7 +340,13 @@ class MultipartTest(OssCase):
         self.assertEqual((head.headers["ETag"], head.headers["x-oss-object-type"]),
                          (etag, "Multipart"))
         self.assertNotIn("Content-MD5", head.headers)
-        self.assertEqual(oss.send("GET", "big.apk").body, b"".join(chunks))
+        whole = b"".join(chunks)
+        self.assertEqual(oss.send("GET", "big.apk").body, whole)
+        # the object is its parts: ranges across and at their edges
+        for first, last in ((100 * KIB - 5, 100 * KIB + 5), (200 * KIB, len(whole) - 1),
+                            (0, 100 * KIB - 1), (150 * KIB, 200 * KIB + 1)):
+            ranged = oss.send("GET", "big.apk", headers={"Range": "bytes=%d-%d" % (first, last)})
+            self.assertEqual((ranged.status, ranged.body), (206, whole[first:last + 1]))
         self.assertEqual(oss.uploads(), [])
         # abort: 204, nothing left, the id is gone
         upload_id = oss.initiate("gone.apk")
