@@ -48,8 +48,6 @@ UP = "../" * 16  # more ".." than any test folder is deep
 # Known tool bugs (see the report in docs/reliability.md). Keys are row names.
 _LOOPBACK = "DescribeVerifySDK: SdkUrl at another loopback port, "
 KNOWN_BUGS = {
-    "download: redirect to another loopback port":
-        "redirects are not checked against the loopback rule: followed and installed (exit 0)",
 }
 
 
@@ -200,6 +198,9 @@ def api_rows():
         Row("download: 200 text/html error page", 7, ("not an archive",),
             routes={f"/sdk/{task}.zip": Answer(200, "<html><body>502 Bad Gateway</body></html>",
                                                content_type="text/html")}),
+        Row("download: Content-Length of 5 GiB", 7, ("larger than",),
+            routes={f"/sdk/{task}.zip": Answer(200, b"PK", [("Content-Length", str(5 << 30))], close=True,
+                                               content_type="application/zip")}),
         Row("download: 200 empty body", 7, ("empty",),
             routes={f"/sdk/{task}.zip": Answer(200, b"", content_type="application/zip")}),
         Row("download: half a zip, honest Content-Length", 7, ("corrupt or truncated",),

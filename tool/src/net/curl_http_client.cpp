@@ -29,6 +29,10 @@ std::string lower(std::string text) {
     return text;
 }
 
+bool is_redirect(long status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
 // State of one transfer, shared with libcurl's C callbacks.
 struct Transfer {
     HttpResponse response;
@@ -87,6 +91,8 @@ extern "C" size_t on_body_bytes(char* data, size_t size, size_t count, void* use
         transfer->response.body.append(data, bytes);
         return bytes;
     }
+    if (is_redirect(transfer->response.status) && transfer->response.headers.count("location"))
+        return bytes; // the body of a redirect we are about to follow
     try {
         if (!transfer->headers_delivered) {
             transfer->headers_delivered = true;
@@ -312,32 +318,52 @@ HttpResponse CurlHttpClient::upload(const HttpRequest& request, const std::files
 }
 
 HttpResponse CurlHttpClient::download(const DownloadRequest& request, DownloadSink& sink) {
-    impl_->reset(request.url);
-    CURL* handle = impl_->handle;
-    // Redirects may move to another host, never to another scheme than https
-    // (plain http only when the address itself was plain http on loopback).
-    curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(handle, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR,
-                     request.url.rfind("https:", 0) == 0 ? "https" : "http");
-    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME,
-                     static_cast<long>(impl_->options.stall_timeout.count() / 1000));
-    curl_easy_setopt(handle, CURLOPT_BUFFERSIZE, 512L * 1024L);
-    HeaderList headers;
-    if (request.resume_from > 0) {
-        headers.add("Range: bytes=" + std::to_string(request.resume_from) + "-");
-        if (!request.if_range.empty())
-            headers.add("If-Range: " + request.if_range);
+    // Redirects are followed here rather than by libcurl, so that the sink can
+    // judge every address before anything is sent to it.
+    constexpr int max_redirects = 5;
+    const bool https_only = request.url.rfind("https:", 0) == 0;
+    std::string url = request.url;
+    for (int redirects = 0;; ++redirects) {
+        impl_->reset(url);
+        CURL* handle = impl_->handle;
+        curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME,
+                         static_cast<long>(impl_->options.stall_timeout.count() / 1000));
+        curl_easy_setopt(handle, CURLOPT_BUFFERSIZE, 512L * 1024L);
+        HeaderList headers;
+        if (request.resume_from > 0) {
+            headers.add("Range: bytes=" + std::to_string(request.resume_from) + "-");
+            if (!request.if_range.empty())
+                headers.add("If-Range: " + request.if_range);
+        }
+        curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.list);
+        Transfer transfer;
+        transfer.sink = &sink;
+        HttpResponse response = impl_->perform(transfer, url);
+        char* location = nullptr;
+        if (is_redirect(response.status) &&
+            curl_easy_getinfo(handle, CURLINFO_REDIRECT_URL, &location) == CURLE_OK &&
+            location != nullptr) {
+            const std::string next = location;
+            const std::string scheme = lower(next.substr(0, next.find(':')));
+            // Never from https down to http, never to any other scheme.
+            if (scheme != "https" && (https_only || scheme != "http"))
+                throw NetworkError("cannot use the address: the download was redirected to a " +
+                                       scheme + ": address",
+                                   false);
+            if (redirects == max_redirects)
+                throw NetworkError("the SDK download was redirected more than " +
+                                       std::to_string(max_redirects) + " times",
+                                   false);
+            sink.on_redirect(next);
+            url = next;
+            continue;
+        }
+        // Deliver headers even for an empty body.
+        if (!transfer.headers_delivered)
+            sink.on_headers(response.status, response.headers);
+        return response;
     }
-    curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.list);
-    Transfer transfer;
-    transfer.sink = &sink;
-    // Deliver headers even for an empty body.
-    HttpResponse response = impl_->perform(transfer, request.url);
-    if (!transfer.headers_delivered)
-        sink.on_headers(response.status, response.headers);
-    return response;
 }
 
 } // namespace verifysdk::net

@@ -38,6 +38,9 @@ public:
     // Called once the status line and headers of the final response are in.
     virtual void on_headers(long status, const HeaderMap& headers) = 0;
     virtual void on_data(const char* data, std::size_t size) = 0;
+    // Called before a redirect to `location` (absolute, same scheme rules as
+    // the first address already checked) is followed; throw to refuse it.
+    virtual void on_redirect(const std::string& location) = 0;
 };
 
 struct DownloadRequest {

@@ -6,6 +6,7 @@
 #include "error.hpp"
 #include "interrupt.hpp"
 #include "net/curl_http_client.hpp"
+#include "net/endpoint.hpp"
 #include "sdk/app_digest.hpp"
 #include "sdk/app_inspector.hpp"
 #include "sdk/archive_extractor.hpp"
@@ -323,9 +324,13 @@ FetchOutcome Fetcher::install_from_service(const Wanted& wanted) {
             throw Error(ExitCode::Service, "task " + task_id + " lost its SDK address");
         return again.sdk_url;
     };
+    const auto redirect_problem = [&](const std::string& url) {
+        return net::download_address_problem(url, env_.settings.endpoint);
+    };
     DownloadedSdk sdk;
     try {
-        sdk = download_sdk(http, waited.sdk_url, refresh_address, target, env_.settings.retry,
+        sdk = download_sdk(http, waited.sdk_url, refresh_address, redirect_problem, target,
+                           env_.settings.retry,
                            env_.progress, log_);
     } catch (const Error& failure) {
         if (failure.code() == ExitCode::Verification) {

@@ -63,8 +63,18 @@ std::uint64_t parse_u64(const std::string& text) {
 class PartWriter final : public net::DownloadSink {
 public:
     PartWriter(const DownloadTarget& target, std::uint64_t offset, PartInfo& info,
-               ProgressReporter& progress)
-        : target_(target), offset_(offset), info_(info), progress_(progress) {}
+               ProgressReporter& progress, const AddressCheck& redirect_problem)
+        : target_(target), offset_(offset), info_(info), progress_(progress),
+          redirect_problem_(redirect_problem) {}
+
+    void on_redirect(const std::string& location) override {
+        if (const std::string problem = redirect_problem_(location); !problem.empty())
+            throw Error(ExitCode::Service,
+                        "the SDK download was redirected to an address that cannot be used (" +
+                            problem + "): " + redact_url(location),
+                        {.service_code = "TaskId " + target_.task_id,
+                         .hint = "report the TaskId to Alibaba Cloud support"});
+    }
 
     void on_headers(long status, const net::HeaderMap& headers) override {
         if (status == 403 || status == 404 || status == 410)
@@ -97,6 +107,8 @@ public:
         } else {
             info_.total = parse_u64(header("content-length"));
         }
+        if (info_.total > max_sdk_download_bytes)
+            too_large();
         info_.etag = header("etag");
         write_part_info(target_, info_);
         fd_ = UniqueFd(::open(target_.part_file.c_str(),
@@ -115,6 +127,8 @@ public:
     void on_data(const char* data, std::size_t size) override {
         if (info_.total != 0 && written_ + size > info_.total)
             throw verification_error("the SDK download is longer than its Content-Length");
+        if (written_ + size > max_sdk_download_bytes)
+            too_large();
         write_all(fd_.get(), {data, size}, target_.part_file);
         written_ += size;
         hasher_->advance(written_);
@@ -130,10 +144,17 @@ public:
     }
 
 private:
+    [[noreturn]] void too_large() const {
+        throw verification_error("the SDK download is larger than " +
+                                     human_bytes(max_sdk_download_bytes) + "; that is not an SDK",
+                                 "report the TaskId " + target_.task_id + " to Alibaba Cloud support");
+    }
+
     const DownloadTarget& target_;
     std::uint64_t offset_;
     PartInfo& info_;
     ProgressReporter& progress_;
+    const AddressCheck& redirect_problem_;
     UniqueFd fd_;
     std::unique_ptr<TrailingHasher> hasher_;
     std::uint64_t written_ = 0;
@@ -143,7 +164,8 @@ private:
 } // namespace
 
 DownloadedSdk download_sdk(net::HttpClient& http, std::string url,
-                           const AddressRefresher& refresh_address, const DownloadTarget& target,
+                           const AddressRefresher& refresh_address,
+                           const AddressCheck& redirect_problem, const DownloadTarget& target,
                            const net::RetryPolicy& retry, ProgressStyle progress_style,
                            const Log& log) {
     std::mt19937_64 random(std::random_device{}());
@@ -165,7 +187,7 @@ DownloadedSdk download_sdk(net::HttpClient& http, std::string url,
             log.info("resuming the SDK download at " + human_bytes(offset));
 
         ProgressReporter progress(progress_style);
-        PartWriter writer(target, offset, info, progress);
+        PartWriter writer(target, offset, info, progress, redirect_problem);
         net::DownloadRequest request{url, offset, offset > 0 ? info.etag : ""};
         ++result.requests;
         if (offset > 0)

@@ -31,9 +31,16 @@ struct DownloadedSdk {
 
 // Returns a fresh download address (asks DescribeVerifySDK again).
 using AddressRefresher = std::function<std::string()>;
+// Says what is wrong with an address a redirect leads to; empty: usable.
+using AddressCheck = std::function<std::string(const std::string& url)>;
+
+// An SDK is tens of MiB; a download beyond this is refused (exit 7), whether
+// announced by Content-Length or trickled without one.
+inline constexpr std::uint64_t max_sdk_download_bytes = 4ull << 30;
 
 DownloadedSdk download_sdk(net::HttpClient& http, std::string url,
-                           const AddressRefresher& refresh_address, const DownloadTarget& target,
+                           const AddressRefresher& refresh_address,
+                           const AddressCheck& redirect_problem, const DownloadTarget& target,
                            const net::RetryPolicy& retry, ProgressStyle progress, const Log& log);
 
 } // namespace verifysdk::sdk
