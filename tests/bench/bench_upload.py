@@ -11,11 +11,11 @@ signature V1).
 
 verifysdk's upload phase runs from its line "uploading <app>" to its line
 "uploaded <app>": for an app over 64 MiB, InitiateMultipartUpload, the 8 MiB
-parts (two connections, each part's MD5 computed ahead on a third thread and
-sent as Content-MD5, every ETag checked) and CompleteMultipartUpload, in which
-the emulator assembles the object from its part files (real OSS does not copy
-data there); that step is shown on its own. curl's figure is its whole
-process (spawn, connect, one PutObject, no checksum)."""
+parts (two connections, the MD5 of each part computed as it is sent and
+checked against the ETag OSS answers) and CompleteMultipartUpload, which on
+the emulator, as on OSS, links the part files without copying them; that step
+is shown on its own. curl's figure is its whole process (spawn, connect, one
+PutObject, no checksum)."""
 
 import base64
 import hashlib
@@ -108,10 +108,11 @@ def run(args):
     speed.note(f"median of {args.repeat} runs; MB/s = 10^6 bytes/s; {max(r['parts'])} parts of 8 MiB "
                f"(part requests sent, retries included); files on {args.work_dir}")
     speed.note("verifysdk upload phase = from its 'uploading' line to its 'uploaded' line (Initiate, "
-               "parts over 2 connections with Content-MD5 and ETag checks, Complete); CPU read from "
+               "parts over 2 connections, each part's MD5 computed as sent and checked against its ETag, "
+               "Complete); CPU read from "
                "/proc at those lines; curl = its whole process (one PutObject, no checksum)")
-    speed.note("'of which Complete' = CompleteMultipartUpload, where the emulator concatenates the "
-               "part files into the object (a copy of the whole app that real OSS does not make)")
+    speed.note("'of which Complete' = CompleteMultipartUpload (the emulator links the part files "
+               "into the object, as OSS does; no data is copied)")
     speed.note("the whole fetch also hashes the app (SHA-256), lets the emulator fetch it back through "
                "the presigned address, generates and installs the SDK")
     memory = b.Table("Peak RSS of the process while uploading (GNU time %M)",

@@ -380,6 +380,11 @@ class RoundTripTest(EmulatorCase):
                          % (emulator.base, task_id))
         license_info = self.check_sdk(emulator, sdk_url, "app.apk", "android")
         self.assertEqual(license_info["task_id"], task_id)
+        # The server counts a download as completed just after its last byte
+        # left, which may be a moment after the client has read it.
+        deadline = time.monotonic() + 5
+        while emulator.stats()["downloads"]["completed"] < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
         stats = emulator.stats()
         self.assertEqual(stats["actions"]["CreateVerifySDK"], 1)
         self.assertEqual(stats["accepted"]["CreateVerifySDK"], 1)

@@ -21,6 +21,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace verifysdk;
@@ -78,11 +79,14 @@ public:
         return handle(request, request.body);
     }
     net::HttpResponse upload(const net::HttpRequest& request, const std::filesystem::path& file,
-                             std::uint64_t offset, std::uint64_t length) override {
+                             std::uint64_t offset, std::uint64_t length,
+                             net::UploadObserver* observer) override {
         std::ifstream in(file, std::ios::binary);
         in.seekg(static_cast<std::streamoff>(offset));
         std::string content(length, '\0');
         in.read(content.data(), static_cast<std::streamsize>(length));
+        if (observer != nullptr)
+            observer->on_sent(content.data(), content.size());
         return handle(request, content);
     }
     net::HttpResponse download(const net::DownloadRequest&, net::DownloadSink&) override {
@@ -108,8 +112,9 @@ private:
         explicit Proxy(FakeOss& oss) : oss_(oss) {}
         net::HttpResponse send(const net::HttpRequest& r) override { return oss_.send(r); }
         net::HttpResponse upload(const net::HttpRequest& r, const std::filesystem::path& f,
-                                 std::uint64_t o, std::uint64_t l) override {
-            return oss_.upload(r, f, o, l);
+                                 std::uint64_t o, std::uint64_t l,
+                                 net::UploadObserver* observer) override {
+            return oss_.upload(r, f, o, l, observer);
         }
         net::HttpResponse download(const net::DownloadRequest&, net::DownloadSink&) override {
             throw std::logic_error("no downloads");
@@ -399,11 +404,54 @@ TEST_F(Uploader, LargeAppGoesUpInPartsInOrder) {
     EXPECT_EQ(oss.count("DELETE"), 0);
     EXPECT_EQ(oss.clients_made.load(), 1) << "two workers: this thread and one more client";
     EXPECT_TRUE(oss.open_uploads.empty());
-    for (const Seen& s : oss.seen)
-        if (s.has("partNumber")) {
-            EXPECT_FALSE(s.header("content-md5").empty());
-            EXPECT_EQ(s.header("content-md5"), crypto::base64_encode(crypto::md5(s.body)));
+}
+
+TEST_F(Uploader, PartThatArrivedAlteredIsSentAgain) {
+    const auto file = app(4 * 128 * 1024);
+    std::atomic<int> part2{0};
+    oss.before = [&](const Seen& s) -> std::optional<net::HttpResponse> {
+        // The first copy of part 2 is stored with another content's ETag.
+        if (s.has("partNumber") && s.query.at("partNumber") == "2" && ++part2 == 1)
+            return net::HttpResponse{200, {{"etag", quoted_md5("something else")}}, ""};
+        return std::nullopt;
+    };
+    const UploadResult result = upload(file);
+    EXPECT_EQ(part2.load(), 2);
+    EXPECT_EQ(result.retries, 1);
+    EXPECT_EQ(*oss.object, test::read_file(file));
+}
+
+TEST_F(Uploader, PartThatKeepsArrivingAlteredAbortsTheUpload) {
+    const auto file = app(4 * 128 * 1024);
+    oss.before = [&](const Seen& s) -> std::optional<net::HttpResponse> {
+        if (s.has("partNumber") && s.query.at("partNumber") == "2")
+            return net::HttpResponse{200, {{"etag", quoted_md5("something else")}}, ""};
+        return std::nullopt;
+    };
+    const auto caught = test::catch_error([&] { upload(file); });
+    EXPECT_EQ(caught.code, ExitCode::Network);
+    EXPECT_THAT(caught.message, HasSubstr("part 2 of 4 arrived altered"));
+    EXPECT_THAT(caught.message, HasSubstr("after 3 attempts"));
+    EXPECT_EQ(oss.count("DELETE", "uploadId"), 1);
+    EXPECT_TRUE(oss.open_uploads.empty());
+}
+
+TEST_F(Uploader, AppRewrittenWhileItGoesUpIsNotCompleted) {
+    const auto file = app(4 * 128 * 1024);
+    std::atomic<bool> rewritten{false};
+    oss.after = [&](const Seen& s) {
+        // The build writes a new app of the same size while part 3 goes up.
+        if (s.has("partNumber") && s.query.at("partNumber") == "3" && !rewritten.exchange(true)) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20)); // a visible mtime step
+            app(4 * 128 * 1024, 'b');
         }
+    };
+    const auto caught = test::catch_error([&] { upload(file); });
+    EXPECT_EQ(caught.code, ExitCode::FileSystem);
+    EXPECT_THAT(caught.message, HasSubstr("changed while it was uploaded"));
+    EXPECT_EQ(oss.count("POST", "uploadId"), 0) << "never completed";
+    EXPECT_EQ(oss.count("DELETE", "uploadId"), 1);
+    EXPECT_FALSE(oss.object.has_value());
 }
 
 TEST_F(Uploader, FailedPartIsRetriedOnItsOwn) {
@@ -512,7 +560,8 @@ protected:
             throw std::logic_error("no send");
         }
         net::HttpResponse upload(const net::HttpRequest& request, const std::filesystem::path& f,
-                                 std::uint64_t o, std::uint64_t l) override {
+                                 std::uint64_t o, std::uint64_t l,
+                                 net::UploadObserver*) override {
             requests.push_back(request);
             std::ifstream in(f, std::ios::binary);
             in.seekg(static_cast<std::streamoff>(o));

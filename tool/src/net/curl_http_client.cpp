@@ -50,6 +50,7 @@ struct FileRangeSource {
     std::string path;
     std::uint64_t start = 0, end = 0, next = 0; // absolute offsets
     Transfer* transfer = nullptr;
+    UploadObserver* observer = nullptr;
 
     ~FileRangeSource() {
         if (fd >= 0)
@@ -124,6 +125,8 @@ extern "C" size_t on_read_body(char* buffer, size_t size, size_t count, void* us
             return CURL_READFUNC_ABORT;
         }
         source->next += static_cast<std::uint64_t>(got);
+        if (source->observer != nullptr)
+            source->observer->on_sent(buffer, static_cast<size_t>(got));
         return static_cast<size_t>(got);
     }
 }
@@ -135,6 +138,11 @@ extern "C" int on_seek_body(void* user, curl_off_t offset, int origin) {
     if (origin != SEEK_SET || offset < 0 ||
         static_cast<std::uint64_t>(offset) > source->end - source->start)
         return CURL_SEEKFUNC_CANTSEEK;
+    if (source->observer != nullptr) {
+        if (offset != 0) // the observer sees the body from its start only
+            return CURL_SEEKFUNC_CANTSEEK;
+        source->observer->restart();
+    }
     source->next = source->start + static_cast<std::uint64_t>(offset);
     return CURL_SEEKFUNC_OK;
 }
@@ -282,7 +290,8 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
 }
 
 HttpResponse CurlHttpClient::upload(const HttpRequest& request, const std::filesystem::path& file,
-                                    std::uint64_t offset, std::uint64_t length) {
+                                    std::uint64_t offset, std::uint64_t length,
+                                    UploadObserver* observer) {
     Transfer transfer;
     transfer.max_body = impl_->options.max_response_bytes;
     transfer.survives_interrupt = request.survives_interrupt;
@@ -294,6 +303,7 @@ HttpResponse CurlHttpClient::upload(const HttpRequest& request, const std::files
     source.start = source.next = offset;
     source.end = offset + length;
     source.transfer = &transfer;
+    source.observer = observer;
 
     impl_->reset(request.url);
     CURL* handle = impl_->handle;

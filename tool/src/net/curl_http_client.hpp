@@ -20,7 +20,8 @@ public:
     HttpResponse send(const HttpRequest& request) override;
     HttpResponse download(const DownloadRequest& request, DownloadSink& sink) override;
     HttpResponse upload(const HttpRequest& request, const std::filesystem::path& file,
-                        std::uint64_t offset, std::uint64_t length) override;
+                        std::uint64_t offset, std::uint64_t length,
+                        UploadObserver* observer = nullptr) override;
 
 private:
     struct Impl;

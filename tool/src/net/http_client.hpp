@@ -49,6 +49,16 @@ struct DownloadRequest {
     std::string if_range;          // ETag guarding a resumed transfer
 };
 
+// Sees the body of an upload as it leaves, e.g. to hash it. When libcurl
+// must send the body again (a reused connection turned out closed), restart()
+// comes before the bytes are seen again. Must not throw.
+class UploadObserver {
+public:
+    virtual ~UploadObserver() = default;
+    virtual void restart() = 0;
+    virtual void on_sent(const char* data, std::size_t size) = 0;
+};
+
 class HttpClient {
 public:
     virtual ~HttpClient() = default;
@@ -60,13 +70,16 @@ public:
     // (whose own body is ignored), streamed from the file in constant memory,
     // with Content-Length. The answer's body is collected as for send().
     // Transport failures throw Error(ExitCode::Network); a file that cannot be
-    // read throws Error(ExitCode::FileSystem). The default implementation is
-    // for fakes of clients that never upload.
+    // read throws Error(ExitCode::FileSystem). `observer`, if any, sees every
+    // body byte sent. The default implementation is for fakes of clients that
+    // never upload.
     virtual HttpResponse upload(const HttpRequest& request, const std::filesystem::path& file,
-                                std::uint64_t offset, std::uint64_t length) {
+                                std::uint64_t offset, std::uint64_t length,
+                                UploadObserver* observer = nullptr) {
         (void)file;
         (void)offset;
         (void)length;
+        (void)observer;
         throw std::logic_error("this HttpClient cannot upload (" + request.url + ")");
     }
 };

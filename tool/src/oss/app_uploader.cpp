@@ -6,13 +6,13 @@
 #include "net/network_error.hpp"
 #include "oss/oss_error.hpp"
 #include "oss/oss_signer.hpp"
+#include "sdk/file_version.hpp"
 
 #include <pugixml.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -80,47 +80,16 @@ std::string seconds_text(std::chrono::milliseconds delay) {
 // Thrown inside a worker when another worker failed: stop quietly.
 struct StopRequested {};
 
-// The MD5 of every part, computed in order on one thread (reading the file
-// once more, from the page cache) while workers upload earlier parts.
-class PartDigests {
+// The MD5 of a part as it leaves, checked against the ETag OSS answers: one
+// read of the file per part, and the hashing keeps pace with the connection.
+class SentMd5 final : public net::UploadObserver {
 public:
-    PartDigests(const fs::path& file, std::uint64_t size, std::uint64_t part_size,
-                std::uint64_t parts, const std::atomic<bool>& stop)
-        : file_(file), size_(size), part_size_(part_size), digests_(parts), stop_(stop) {}
-
-    void compute() {
-        for (std::uint64_t i = 0; i < digests_.size() && !stop_.load(); ++i) {
-            const std::uint64_t offset = i * part_size_;
-            std::string md5 =
-                crypto::md5_file_range(file_, offset, std::min(part_size_, size_ - offset));
-            std::lock_guard<std::mutex> lock(mutex_);
-            digests_[i] = std::move(md5);
-            ready_ = i + 1;
-            ready_changed_.notify_all();
-        }
-        wake_all();
-    }
-    // Raw MD5 of part `index`; throws StopRequested when the upload is given up.
-    std::string get(std::uint64_t index) {
-        std::unique_lock<std::mutex> lock(mutex_);
-        ready_changed_.wait(lock, [&] { return ready_ > index || stop_.load(); });
-        if (ready_ <= index)
-            throw StopRequested{};
-        return digests_[index];
-    }
-    void wake_all() {
-        std::lock_guard<std::mutex> lock(mutex_);
-        ready_changed_.notify_all();
-    }
+    void restart() override { md5_ = crypto::Md5(); }
+    void on_sent(const char* data, std::size_t size) override { md5_.update(data, size); }
+    std::string hex() { return crypto::hex_encode(md5_.digest()); }
 
 private:
-    const fs::path& file_;
-    std::uint64_t size_, part_size_;
-    std::vector<std::string> digests_;
-    const std::atomic<bool>& stop_;
-    std::uint64_t ready_ = 0;
-    std::mutex mutex_;
-    std::condition_variable ready_changed_;
+    crypto::Md5 md5_;
 };
 
 // One request, signed afresh for every attempt, until OSS accepts it or gives
@@ -365,6 +334,7 @@ void AppUploader::put_in_parts(const fs::path& app_file, std::uint64_t size,
               object_.display() + " in " + std::to_string(parts) + " parts of " +
               size_text(part_size) + ", " + std::to_string(workers) + " at a time");
 
+    const auto version = sdk::file_version(app_file);
     const std::string upload_id = initiate(app_sha256, result.retries);
     result.upload_id = upload_id;
     log_.debug("multipart upload " + upload_id + " started");
@@ -379,15 +349,11 @@ void AppUploader::put_in_parts(const fs::path& app_file, std::uint64_t size,
     std::mutex shared_mutex; // guards failure, done, retries and progress calls
     std::exception_ptr failure;
     std::uint64_t done = 0;
-    PartDigests digests(app_file, size, part_size, parts, stop);
     const auto fail = [&](std::exception_ptr error) {
-        {
-            std::lock_guard<std::mutex> lock(shared_mutex);
-            if (!failure)
-                failure = std::move(error);
-            stop = true;
-        }
-        digests.wake_all(); // workers waiting for a digest give up
+        std::lock_guard<std::mutex> lock(shared_mutex);
+        if (!failure)
+            failure = std::move(error);
+        stop = true;
     };
 
     auto work = [&](net::HttpClient& client) {
@@ -400,29 +366,29 @@ void AppUploader::put_in_parts(const fs::path& app_file, std::uint64_t size,
                 const std::uint64_t offset = index * part_size;
                 const std::uint64_t length = std::min(part_size, size - offset);
                 const std::string number = std::to_string(index + 1);
-                const std::string md5 = digests.get(index);
                 ObjectRequest request;
                 request.method = "PUT";
                 request.sub_resources = {{"partNumber", number}, {"uploadId", upload_id}};
-                request.content_md5 = crypto::base64_encode(md5);
                 const std::string label = "part " + number + " of " + std::to_string(parts);
                 const net::HttpResponse response = retrier.run(label, [&] {
                     const auto signed_request =
                         sign_object_request(object_, request, credentials_, hooks_.now());
                     worker_log.debug("> PUT " + signed_request.url + " (" + std::to_string(length) +
                                      " bytes)");
-                    return client.upload(signed_request, app_file, offset, length);
+                    SentMd5 sent;
+                    net::HttpResponse answer =
+                        client.upload(signed_request, app_file, offset, length, &sent);
+                    // A part that arrived altered is sent again, like one that was lost.
+                    if (const std::string etag = header(answer, "etag");
+                        !oss_error_in(answer) && etag_value(etag) != sent.hex())
+                        throw net::NetworkError(
+                            label + " arrived altered: OSS stored it with ETag " + etag +
+                                ", but the bytes sent have MD5 " + sent.hex(),
+                            true, "something between this machine and OSS alters uploads; check "
+                                  "any proxy, then run again");
+                    return answer;
                 });
-                const std::string etag = header(response, "etag");
-                if (etag_value(etag) != crypto::hex_encode(md5))
-                    throw Error(ExitCode::Service,
-                                "OSS stored " + label + " of " + object_.display() + " with ETag " +
-                                    etag + ", but its MD5 is " + crypto::hex_encode(md5),
-                                {.service_code = "ETagMismatch",
-                                 .request_id = header(response, "x-oss-request-id"),
-                                 .hint = "something between this machine and OSS altered the "
-                                         "upload; check any proxy, then run again"});
-                etags[index] = etag;
+                etags[index] = header(response, "etag");
                 std::lock_guard<std::mutex> lock(shared_mutex);
                 done += length;
                 if (progress)
@@ -436,19 +402,11 @@ void AppUploader::put_in_parts(const fs::path& app_file, std::uint64_t size,
         result.retries += retrier.retries;
     };
 
-    // The digests are computed ahead on a thread of their own, so no connection
-    // idles while its next part is hashed. Worker 0 runs on this thread with the
-    // main client; the others get clients of their own.
+    // Worker 0 runs on this thread with the main client; the others get
+    // clients of their own.
     std::vector<std::thread> threads;
     std::vector<std::unique_ptr<net::HttpClient>> clients;
     try {
-        threads.emplace_back([&] {
-            try {
-                digests.compute();
-            } catch (...) {
-                fail(std::current_exception());
-            }
-        });
         for (int i = 1; i < workers; ++i) {
             clients.push_back(worker_clients_());
             threads.emplace_back([&work, client = clients.back().get()] { work(*client); });
@@ -458,10 +416,15 @@ void AppUploader::put_in_parts(const fs::path& app_file, std::uint64_t size,
     }
     if (!stop)
         work(http_);
-    digests.wake_all();
     for (auto& thread : threads)
         thread.join();
 
+    // Each part is checked as sent; a build rewriting the app meanwhile would
+    // leave an object of mixed versions under the app's SHA-256.
+    if (!failure && sdk::file_version(app_file) != version)
+        failure = std::make_exception_ptr(
+            fs_error(app_file.string() + " changed while it was uploaded",
+                     "run again once the build has finished writing it"));
     if (!failure) {
         try {
             complete(upload_id, etags, size, app_sha256, result.retries);

@@ -1,10 +1,11 @@
 // Puts the built app into OSS, once: a HEAD first (an object of the same size
 // and content is left alone), then PutObject with Content-MD5 and an ETag
 // check, or, above 64 MiB, a multipart upload in 8 MiB parts sent by two
-// workers (each with its own connection), every part retried on its own and
-// the whole upload aborted when it cannot finish, so no orphan upload stays
-// behind. Parts are streamed from the file: memory use does not grow with the
-// app's size.
+// workers (each with its own connection), the MD5 of every part computed as it
+// is sent and checked against its ETag, every part retried on its own, and
+// the whole upload aborted when it cannot finish (or when the app file changed
+// meanwhile), so no orphan upload stays behind. Parts are streamed from the
+// file, read once: memory use does not grow with the app's size.
 #pragma once
 
 #include "auth/credentials.hpp"

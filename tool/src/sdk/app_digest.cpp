@@ -2,6 +2,7 @@
 
 #include "crypto/digest.hpp"
 #include "error.hpp"
+#include "sdk/file_version.hpp"
 #include "sdk/private_file.hpp"
 
 #include <cerrno>
@@ -29,26 +30,6 @@ constexpr int cache_format_version = 1;
 // a few entries, not an ever-growing file.
 constexpr std::size_t max_cache_entries = 16;
 
-struct FileKey {
-    std::uint64_t size = 0;
-    std::int64_t mtime_ns = 0;
-    std::uint64_t inode = 0;
-    std::uint64_t device = 0;
-    bool operator==(const FileKey&) const = default;
-};
-
-FileKey key_of(const struct stat& st) {
-#ifdef __APPLE__
-    const struct timespec& mtime = st.st_mtimespec;
-#else
-    const struct timespec& mtime = st.st_mtim;
-#endif
-    return {static_cast<std::uint64_t>(st.st_size),
-            static_cast<std::int64_t>(mtime.tv_sec) * 1'000'000'000 +
-                static_cast<std::int64_t>(mtime.tv_nsec),
-            static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_dev)};
-}
-
 json read_cache(const fs::path& cache_file) {
     std::ifstream in(cache_file, std::ios::binary);
     if (!in)
@@ -63,7 +44,7 @@ json read_cache(const fs::path& cache_file) {
 }
 
 std::optional<std::string> cached_digest(const json& cache, const std::string& key_path,
-                                         const FileKey& key) {
+                                         const FileVersion& key) {
     if (!cache.contains("files"))
         return std::nullopt;
     const json& files = cache["files"];
@@ -71,7 +52,7 @@ std::optional<std::string> cached_digest(const json& cache, const std::string& k
     if (it == files.end() || !it->is_object())
         return std::nullopt;
     try {
-        const FileKey stored{
+        const FileVersion stored{
             (*it).at("size").get<std::uint64_t>(), (*it).at("mtime_ns").get<std::int64_t>(),
             (*it).at("inode").get<std::uint64_t>(), (*it).at("device").get<std::uint64_t>()};
         const auto& digest = (*it).at("sha256").get_ref<const std::string&>();
@@ -84,7 +65,7 @@ std::optional<std::string> cached_digest(const json& cache, const std::string& k
 }
 
 void store_digest(json cache, const fs::path& cache_file, const std::string& key_path,
-                  const FileKey& key, const std::string& digest) {
+                  const FileVersion& key, const std::string& digest) {
     if (!cache.is_object() || !cache.contains("files"))
         cache = {{"format_version", cache_format_version}, {"files", json::object()}};
     json& files = cache["files"];
@@ -116,7 +97,7 @@ void store_digest(json cache, const fs::path& cache_file, const std::string& key
 // mtime is this recent, hash it again next time instead.
 constexpr std::int64_t racy_window_ns = 2'000'000'000;
 
-bool too_recent(const FileKey& key) {
+bool too_recent(const FileVersion& key) {
     const auto now = std::chrono::system_clock::now().time_since_epoch();
     const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
     return now_ns - key.mtime_ns < racy_window_ns;
@@ -156,7 +137,7 @@ std::string app_sha256_cached(const fs::path& app_file, const fs::path& cache_fi
         throw_unreadable(app_file, "not a regular file");
 
     const std::string key_path = fs::absolute(app_file).lexically_normal().string();
-    const FileKey key = key_of(before);
+    const FileVersion key = version_of(before);
     const json cache = read_cache(cache_file);
     if (auto digest = cached_digest(cache, key_path, key))
         return *digest;
@@ -166,7 +147,7 @@ std::string app_sha256_cached(const fs::path& app_file, const fs::path& cache_fi
 #endif
     const std::string digest = hash_fd(fd.get(), app_file);
     struct stat after {};
-    if (::fstat(fd.get(), &after) == 0 && key_of(after) == key && !too_recent(key))
+    if (::fstat(fd.get(), &after) == 0 && version_of(after) == key && !too_recent(key))
         store_digest(cache, cache_file, key_path, key, digest);
     return digest;
 }
