@@ -4,6 +4,7 @@
 #include "sdk/archive_name_audit.hpp"
 #include "sdk/entry_path.hpp"
 #include "sdk/private_file.hpp"
+#include "sdk/unsafe_entry.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -50,11 +51,7 @@ std::string errno_text(int err) {
 }
 
 Kind sniff(const fs::path& file) {
-    UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) {
-        const int err = errno;
-        throw fs_error("cannot read " + file.string() + ": " + errno_text(err));
-    }
+    const UniqueFd fd = open_for_reading(file);
     std::array<unsigned char, 512> head{};
     std::size_t got = 0;
     while (got < head.size()) {
@@ -97,12 +94,6 @@ bool is_disk_full(int err) {
         throw fs_error("disk full while extracting " + entry + " into " + staging.string(),
                        "free some disk space and run again");
     throw fs_error("cannot write " + entry + " into " + staging.string() + ": " + errno_text(err));
-}
-
-[[noreturn]] void refuse(const std::string& entry, const std::string& rule) {
-    throw verification_error("unsafe archive: entry \"" + printable_name(entry) + "\" " + rule,
-                             "the SDK download was refused; ask the provider for a "
-                             "well-formed archive or report it");
 }
 
 // libarchive converts entry names to the charset of the current locale. The
@@ -176,12 +167,12 @@ class Extractor {
             if (r < ARCHIVE_WARN) // warnings (e.g. name charset) are judged by our rules
                 corrupt();
             if (++entries_ > limits_.max_entries)
-                refuse(name_of(entry),
-                       "exceeds the limit of " + std::to_string(limits_.max_entries) + " entries");
+                refuse_entry(name_of(entry), "exceeds the limit of " +
+                                                 std::to_string(limits_.max_entries) + " entries");
             // A failed charset conversion (a name marked UTF-8 that is not)
             // leaves the name empty: say so rather than "has an empty name".
             if (r == ARCHIVE_WARN && name_of(entry).empty())
-                refuse("", "is not valid UTF-8 (its name could not be read as UTF-8)");
+                refuse_entry("", "is not valid UTF-8 (its name could not be read as UTF-8)");
             handle(entry);
         }
         for (const auto& [path, target] : links_)
@@ -212,7 +203,7 @@ class Extractor {
     void handle(archive_entry* entry) {
         const std::string raw = name_of(entry);
         if (archive_entry_hardlink(entry) != nullptr)
-            refuse(raw, "is a hard link (hard links are not accepted)");
+            refuse_entry(raw, "is a hard link (hard links are not accepted)");
         switch (archive_entry_filetype(entry)) {
         case AE_IFDIR: {
             const std::string path = normalise_entry_path(raw, /*allow_root=*/true);
@@ -222,8 +213,9 @@ class Extractor {
             const auto it = nodes_.find(path);
             if (it != nodes_.end()) {
                 if (it->second != Node::ImplicitDir)
-                    refuse(raw, it->second == Node::Dir ? "appears twice in the archive"
-                                                        : "is a folder where a file already is");
+                    refuse_entry(raw, it->second == Node::Dir
+                                          ? "appears twice in the archive"
+                                          : "is a folder where a file already is");
                 it->second = Node::Dir;
                 return;
             }
@@ -250,22 +242,22 @@ class Extractor {
         }
         case AE_IFCHR:
         case AE_IFBLK:
-            refuse(raw, "is a device");
+            refuse_entry(raw, "is a device");
         case AE_IFIFO:
-            refuse(raw, "is a FIFO");
+            refuse_entry(raw, "is a FIFO");
         case AE_IFSOCK:
-            refuse(raw, "is a socket");
+            refuse_entry(raw, "is a socket");
         default:
-            refuse(raw, "has an unknown type");
+            refuse_entry(raw, "has an unknown type");
         }
     }
 
     void claim(const std::string& path, const std::string& raw, Node node) {
         const auto [it, fresh] = nodes_.emplace(path, node);
         if (!fresh)
-            refuse(raw, it->second == Node::ImplicitDir || it->second == Node::Dir
-                            ? "is a file where the archive has a folder"
-                            : "appears twice in the archive");
+            refuse_entry(raw, it->second == Node::ImplicitDir || it->second == Node::Dir
+                                  ? "is a file where the archive has a folder"
+                                  : "appears twice in the archive");
     }
 
     // Creates missing folders of "a/b/c" ("a", "a/b"), refusing a path through
@@ -278,9 +270,9 @@ class Extractor {
             if (fresh) {
                 make_dir(parent);
             } else if (it->second == Node::File) {
-                refuse(path, "is inside \"" + parent + "\", which is a file");
+                refuse_entry(path, "is inside \"" + parent + "\", which is a file");
             } else if (it->second == Node::Link) {
-                refuse(path, "goes through the symlink \"" + parent + "\"");
+                refuse_entry(path, "goes through the symlink \"" + parent + "\"");
             }
         }
     }
@@ -290,7 +282,7 @@ class Extractor {
             return;
         const int err = errno;
         if (err == EEXIST) // not in our map: the file system merged two names
-            refuse(path, "collides with another entry (case-insensitive file system?)");
+            refuse_entry(path, "collides with another entry (case-insensitive file system?)");
         write_failed(err, path, staging_);
     }
 
@@ -301,7 +293,7 @@ class Extractor {
         if (!fd) {
             const int err = errno;
             if (err == EEXIST)
-                refuse(path, "collides with another entry (case-insensitive file system?)");
+                refuse_entry(path, "collides with another entry (case-insensitive file system?)");
             write_failed(err, path, staging_);
         }
         if (archive_entry_size_is_set(entry) && static_cast<std::uint64_t>(archive_entry_size(
@@ -341,8 +333,8 @@ class Extractor {
     }
 
     [[noreturn]] void too_big(const std::string& path) {
-        refuse(path, "makes the archive unpack to more than " +
-                         std::to_string(limits_.max_total_bytes) + " bytes");
+        refuse_entry(path, "makes the archive unpack to more than " +
+                               std::to_string(limits_.max_total_bytes) + " bytes");
     }
 
     // `block` is the size of the block just returned: readers of uncompressed
@@ -360,8 +352,8 @@ class Extractor {
         const std::uint64_t allowed =
             packed != 0 && limits_.max_ratio > cap / packed ? cap : packed * limits_.max_ratio;
         if (end > allowed && end - allowed > limits_.ratio_slack + block)
-            refuse(path, "expands more than " + std::to_string(limits_.max_ratio) +
-                             " times its compressed size (zip bomb?)");
+            refuse_entry(path, "expands more than " + std::to_string(limits_.max_ratio) +
+                                   " times its compressed size (zip bomb?)");
     }
 
     void write_at(int fd, const char* data, std::size_t size, la_int64_t offset,
@@ -385,7 +377,7 @@ class Extractor {
             return;
         const int err = errno;
         if (err == EEXIST)
-            refuse(path, "collides with another entry (case-insensitive file system?)");
+            refuse_entry(path, "collides with another entry (case-insensitive file system?)");
         write_failed(err, path, staging_);
     }
 
@@ -415,12 +407,8 @@ void fresh_staging(const fs::path& staging) {
 std::uint64_t copy_plain_file(const fs::path& from, const fs::path& staging,
                               const std::string& name) {
     if (name.find('/') != std::string::npos || normalise_entry_path(name) != name)
-        refuse(name, "is not a plain file name");
-    UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!in) {
-        const int err = errno;
-        throw fs_error("cannot read " + from.string() + ": " + errno_text(err));
-    }
+        refuse_entry(name, "is not a plain file name");
+    const UniqueFd in = open_for_reading(from);
     const fs::path to = staging / name;
     UniqueFd out = create_new_file(to, 0644);
     std::vector<char> buffer(std::size_t{1} << 20);

@@ -53,6 +53,15 @@ UniqueFd create_new_file(const fs::path& path, mode_t mode) {
     return UniqueFd(fd);
 }
 
+UniqueFd open_for_reading(const fs::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        const int err = errno;
+        throw fs_error("cannot read " + path.string() + ": " + errno_text(err));
+    }
+    return UniqueFd(fd);
+}
+
 void write_all(int fd, std::string_view bytes, const fs::path& what) {
     const char* data = bytes.data();
     std::size_t left = bytes.size();

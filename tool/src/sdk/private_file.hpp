@@ -41,6 +41,9 @@ class UniqueFd {
 // for writing. `mode` is filtered by the umask as usual. Throws fs_error.
 UniqueFd create_new_file(const std::filesystem::path& path, mode_t mode = 0600);
 
+// Opens an existing file for reading. Throws fs_error "cannot read <path>: <why>".
+UniqueFd open_for_reading(const std::filesystem::path& path);
+
 // Writes all of `bytes` to `fd`, retrying short writes and EINTR. Throws
 // fs_error naming `what` ("disk full ..." for ENOSPC/EDQUOT).
 void write_all(int fd, std::string_view bytes, const std::filesystem::path& what);
