@@ -214,6 +214,16 @@ class Multipart(UploadCase):
         self.assertEqual(self.open_uploads(emulator), [])
         self.assertEqual(self.manifest()["app_sha256"], hashlib.sha256(big.read_bytes()).hexdigest())
 
+    def test_lost_initiate_answer_leaves_no_upload_open(self):
+        # The first InitiateMultipartUpload starts an upload, but its answer is cut short.
+        emulator = self.start("--fault", "oss-initiate:drop-mid@1")
+        big = make_big_apk(self.tmp / "build" / "big.apk", 70 * MiB)
+        result = self.fetch(emulator, app=big)
+        self.assertExit(result, 0, "started by an attempt whose answer was lost", "installed the SDK")
+        oss = self.oss(emulator)
+        self.assertEqual((oss["initiate"], oss["list"], oss["abort"], oss["complete"]), (2, 1, 1, 1))
+        self.assertEqual(self.open_uploads(emulator), [], "no orphan upload left behind")
+
     def test_part_that_keeps_failing_aborts_the_upload(self):
         emulator = self.start("--fault", "oss-part:error=503/ServiceUnavailable@4-")
         big = make_big_apk(self.tmp / "build" / "big.apk", 70 * MiB)

@@ -72,6 +72,8 @@ public:
     std::optional<std::string> object;
     net::HeaderMap object_headers;
     std::map<std::string, std::map<int, std::string>> open_uploads;
+    // Upload id -> Initiated, when not the fake clock's time.
+    std::map<std::string, std::string> initiated;
     std::vector<Seen> seen;
     std::atomic<int> clients_made{0};
 
@@ -198,6 +200,14 @@ private:
             if (!s.header("x-oss-meta-sha256").empty())
                 object_headers["x-oss-meta-sha256"] = s.header("x-oss-meta-sha256");
             return {200, {{"etag", quoted_md5(s.body)}}, ""};
+        }
+        if (s.method == "GET" && s.has("uploads")) {
+            std::string body = "<ListMultipartUploadsResult><Bucket>b-1</Bucket>";
+            for (const auto& [id, parts] : open_uploads)
+                body += "<Upload><Key>dir/app.apk</Key><UploadId>" + id + "</UploadId><Initiated>" +
+                        (initiated.count(id) ? initiated[id] : "1970-01-01T01:00:00.000Z") +
+                        "</Initiated></Upload>";
+            return {200, {}, body + "</ListMultipartUploadsResult>"};
         }
         if (s.method == "POST" && s.has("uploads")) {
             const std::string id = "UPLOAD-" + std::to_string(++uploads_made_);
@@ -403,7 +413,26 @@ TEST_F(Uploader, LargeAppGoesUpInPartsInOrder) {
     EXPECT_EQ(oss.count("POST", "uploadId"), 1);
     EXPECT_EQ(oss.count("DELETE"), 0);
     EXPECT_EQ(oss.clients_made.load(), 1) << "two workers: this thread and one more client";
+    EXPECT_EQ(oss.count("GET", "uploads"), 0) << "no listing when Initiate answered at once";
     EXPECT_TRUE(oss.open_uploads.empty());
+}
+
+TEST_F(Uploader, UploadStartedByALostInitiateAnswerIsAborted) {
+    const auto file = app(3 * 128 * 1024);
+    oss.open_uploads["SOMEONE-ELSES"] = {}; // the same key, an hour earlier: left alone
+    oss.initiated["SOMEONE-ELSES"] = "1970-01-01T00:00:00.000Z";
+    std::atomic<int> initiates{0};
+    oss.after = [&](const Seen& s) {
+        if (s.method == "POST" && s.has("uploads") && ++initiates == 1)
+            throw net::NetworkError("connection reset", true); // started, answer lost
+    };
+    EXPECT_TRUE(upload(file).uploaded);
+    EXPECT_EQ(oss.count("POST", "uploads"), 2);
+    EXPECT_EQ(oss.count("GET", "uploads"), 1);
+    EXPECT_EQ(oss.count("DELETE", "uploadId"), 1);
+    EXPECT_EQ(oss.open_uploads.size(), 1u);
+    EXPECT_EQ(oss.open_uploads.count("SOMEONE-ELSES"), 1u);
+    EXPECT_EQ(*oss.object, test::read_file(file));
 }
 
 TEST_F(Uploader, PartThatArrivedAlteredIsSentAgain) {
@@ -560,8 +589,7 @@ protected:
             throw std::logic_error("no send");
         }
         net::HttpResponse upload(const net::HttpRequest& request, const std::filesystem::path& f,
-                                 std::uint64_t o, std::uint64_t l,
-                                 net::UploadObserver*) override {
+                                 std::uint64_t o, std::uint64_t l, net::UploadObserver*) override {
             requests.push_back(request);
             std::ifstream in(f, std::ios::binary);
             in.seekg(static_cast<std::streamoff>(o));

@@ -108,6 +108,19 @@ TEST(OssSigner, MultipartRequestsCarrySubResourcesInUrlAndSignature) {
     EXPECT_EQ(header_of(signed_request, "Content-MD5"), "<absent>");
 }
 
+TEST(OssSigner, BucketListingSignsTheSubResourceButNotThePrefix) {
+    const auth::Credentials credentials{"id", "secret", "", "test"};
+    ObjectRequest request;
+    request.sub_resources = {{"uploads", std::nullopt}};
+    request.query = {{"prefix", "dir/app 1.apk"}};
+    const auto signed_request =
+        sign_object_request(region_object("bkt", ""), request, credentials, at(0));
+    EXPECT_EQ(signed_request.url,
+              "https://bkt.oss-cn-hangzhou.aliyuncs.com/?uploads&prefix=dir%2Fapp%201.apk");
+    EXPECT_EQ(header_of(signed_request, "Authorization"),
+              "OSS id:" + sign("secret", "GET\n\n\nThu, 01 Jan 1970 00:00:00 GMT\n/bkt/?uploads"));
+}
+
 TEST(OssSigner, StsCredentialsSendAndSignTheSecurityTokenHeader) {
     const auth::Credentials credentials{"STS.id", "secret", "tok/en+1", "test"};
     ObjectRequest request;

@@ -15,11 +15,13 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <exception>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -75,6 +77,18 @@ std::string seconds_text(std::chrono::milliseconds delay) {
     char out[32];
     std::snprintf(out, sizeof out, "%.1f s", static_cast<double>(delay.count()) / 1000.0);
     return out;
+}
+
+// "2026-12-04T23:00:00.000Z" (OSS's Initiated) -> Unix seconds.
+std::optional<std::int64_t> unix_seconds(const std::string& iso) {
+    std::tm utc{};
+    if (iso.empty() || iso.back() != 'Z' ||
+        std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &utc.tm_year, &utc.tm_mon, &utc.tm_mday,
+                    &utc.tm_hour, &utc.tm_min, &utc.tm_sec) != 6)
+        return std::nullopt;
+    utc.tm_year -= 1900;
+    utc.tm_mon -= 1;
+    return static_cast<std::int64_t>(timegm(&utc));
 }
 
 // Thrown inside a worker when another worker failed: stop quietly.
@@ -300,6 +314,7 @@ std::string AppUploader::initiate(const std::string& app_sha256, int& retries) {
     Retrier retrier(settings_.retry, hooks_, log_,
                     {"starting a multipart upload to " + object_.display(), object_.bucket,
                      object_.endpoint_display(), credentials_.access_key_id});
+    const auto started = std::chrono::steady_clock::now();
     const net::HttpResponse response = retrier.run("InitiateMultipartUpload", [&] {
         const auto signed_request =
             sign_object_request(object_, request, credentials_, hooks_.now());
@@ -318,7 +333,60 @@ std::string AppUploader::initiate(const std::string& app_sha256, int& retries) {
                     {.service_code = "NoUploadId",
                      .request_id = header(response, "x-oss-request-id"),
                      .hint = "check --oss-endpoint: it should be an OSS endpoint"});
+    // An attempt whose answer was lost may have started an upload all the same.
+    if (retrier.retries > 0)
+        abort_strays(upload_id, std::chrono::duration_cast<std::chrono::seconds>(
+                                    std::chrono::steady_clock::now() - started));
     return upload_id;
+}
+
+void AppUploader::abort_strays(const std::string& ours, std::chrono::seconds attempts_took) {
+    ObjectLocation bucket = object_;
+    bucket.key.clear(); // ListMultipartUploads is a request to the bucket
+    ObjectRequest request;
+    request.sub_resources = {{"uploads", std::nullopt}};
+    request.query = {{"prefix", object_.key}};
+    pugi::xml_document xml;
+    try {
+        const auto signed_request =
+            sign_object_request(bucket, request, credentials_, hooks_.now());
+        log_.debug("> GET " + signed_request.url);
+        const net::HttpResponse response = http_.send(signed_request);
+        if (oss_error_in(response) || !xml.load_buffer(response.body.data(), response.body.size()))
+            throw std::runtime_error("HTTP " + std::to_string(response.status));
+    } catch (const std::exception& failure) {
+        log_.warn("could not list the multipart uploads of " + object_.display() + " (" +
+                  failure.what() +
+                  "); an upload started by a lost InitiateMultipartUpload answer "
+                  "may be left open");
+        return;
+    }
+    // Ours and the strays carry the server's clock: a stray is one for the same
+    // key that began while our attempts ran (a second of slack each way).
+    struct Listed {
+        std::string id;
+        std::optional<std::int64_t> initiated;
+    };
+    std::vector<Listed> listed;
+    std::optional<std::int64_t> our_start;
+    for (const auto& upload : xml.child("ListMultipartUploadsResult").children("Upload")) {
+        if (upload.child_value("Key") != object_.key)
+            continue;
+        Listed one{upload.child_value("UploadId"), unix_seconds(upload.child_value("Initiated"))};
+        if (one.id == ours)
+            our_start = one.initiated;
+        else
+            listed.push_back(std::move(one));
+    }
+    if (!our_start)
+        return;
+    for (const Listed& stray : listed)
+        if (stray.initiated && *stray.initiated <= *our_start + 1 &&
+            *stray.initiated >= *our_start - attempts_took.count() - 1) {
+            log_.info("aborting multipart upload " + stray.id +
+                      ", started by an attempt whose answer was lost");
+            abort(stray.id);
+        }
 }
 
 void AppUploader::put_in_parts(const fs::path& app_file, std::uint64_t size,
@@ -384,8 +452,9 @@ void AppUploader::put_in_parts(const fs::path& app_file, std::uint64_t size,
                         throw net::NetworkError(
                             label + " arrived altered: OSS stored it with ETag " + etag +
                                 ", but the bytes sent have MD5 " + sent.hex(),
-                            true, "something between this machine and OSS alters uploads; check "
-                                  "any proxy, then run again");
+                            true,
+                            "something between this machine and OSS alters uploads; check "
+                            "any proxy, then run again");
                     return answer;
                 });
                 etags[index] = header(response, "etag");
@@ -422,9 +491,9 @@ void AppUploader::put_in_parts(const fs::path& app_file, std::uint64_t size,
     // Each part is checked as sent; a build rewriting the app meanwhile would
     // leave an object of mixed versions under the app's SHA-256.
     if (!failure && sdk::file_version(app_file) != version)
-        failure = std::make_exception_ptr(
-            fs_error(app_file.string() + " changed while it was uploaded",
-                     "run again once the build has finished writing it"));
+        failure =
+            std::make_exception_ptr(fs_error(app_file.string() + " changed while it was uploaded",
+                                             "run again once the build has finished writing it"));
     if (!failure) {
         try {
             complete(upload_id, etags, size, app_sha256, result.retries);

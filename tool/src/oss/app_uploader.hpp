@@ -84,6 +84,9 @@ private:
     void complete(const std::string& upload_id, const std::vector<std::string>& etags,
                   std::uint64_t size, const std::string& app_sha256, int& retries);
     void abort(const std::string& upload_id);
+    // Aborts uploads of the same key that began while InitiateMultipartUpload
+    // was being retried: their answers were lost, their ids never seen.
+    void abort_strays(const std::string& ours, std::chrono::seconds attempts_took);
 
     net::HttpClient& http_;
     HttpClientFactory worker_clients_;

@@ -27,14 +27,17 @@ std::string trim(const std::string& text) {
     return text.substr(first, last - first + 1);
 }
 
-std::string query_of(const std::vector<SubResource>& sub_resources) {
+std::string query_of(const ObjectRequest& request) {
     std::string query;
-    for (const auto& sub : sub_resources) {
+    for (const auto& sub : request.sub_resources) {
         query += query.empty() ? "?" : "&";
         query += api::percent_encode(sub.name);
         if (sub.value)
             query += "=" + api::percent_encode(*sub.value);
     }
+    for (const auto& [name, value] : request.query)
+        query += (query.empty() ? "?" : "&") + api::percent_encode(name) + "=" +
+                 api::percent_encode(value);
     return query;
 }
 
@@ -112,7 +115,7 @@ net::HttpRequest sign_object_request(const ObjectLocation& object, const ObjectR
 
     net::HttpRequest out;
     out.method = request.method;
-    out.url = object.url() + query_of(request.sub_resources);
+    out.url = object.url() + query_of(request);
     out.body = request.body;
     out.headers.emplace_back("Date", parts.date);
     if (!parts.content_type.empty())

@@ -58,6 +58,7 @@ struct ObjectRequest {
     std::string content_type;
     std::string content_md5;                                      // Base64 of the raw MD5, or empty
     std::vector<std::pair<std::string, std::string>> oss_headers; // x-oss-meta-*, ...
+    std::vector<std::pair<std::string, std::string>> query;       // unsigned, e.g. prefix
     std::string body;                                             // for send(); ignored by uploads
 };
 
