@@ -52,25 +52,17 @@ std::string errno_text(int err) {
 
 Kind sniff(const fs::path& file) {
     const UniqueFd fd = open_for_reading(file);
-    std::array<unsigned char, 512> head{};
+    std::array<char, 512> head{};
     std::size_t got = 0;
     while (got < head.size()) {
-        const ssize_t n = ::read(fd.get(), head.data() + got, head.size() - got);
+        const std::size_t n = read_some(fd.get(), head.data() + got, head.size() - got, file);
         if (n == 0)
             break;
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            const int err = errno;
-            throw fs_error("cannot read " + file.string() + ": " + errno_text(err));
-        }
-        got += static_cast<std::size_t>(n);
+        got += n;
     }
     const auto starts = [&](std::string_view magic, std::size_t at = 0) {
         return got >= at + magic.size() &&
-               std::equal(
-                   magic.begin(), magic.end(), head.begin() + static_cast<std::ptrdiff_t>(at),
-                   [](char a, unsigned char b) { return static_cast<unsigned char>(a) == b; });
+               std::string_view(head.data() + at, magic.size()) == magic;
     };
     if (starts("PK\x03\x04") || starts("PK\x05\x06"))
         return Kind::Zip;
@@ -413,18 +405,9 @@ std::uint64_t copy_plain_file(const fs::path& from, const fs::path& staging,
     UniqueFd out = create_new_file(to, 0644);
     std::vector<char> buffer(std::size_t{1} << 20);
     std::uint64_t total = 0;
-    for (;;) {
-        const ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
-        if (n == 0)
-            break;
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            const int err = errno;
-            throw fs_error("cannot read " + from.string() + ": " + errno_text(err));
-        }
-        write_all(out.get(), {buffer.data(), static_cast<std::size_t>(n)}, to);
-        total += static_cast<std::uint64_t>(n);
+    while (const std::size_t n = read_some(in.get(), buffer.data(), buffer.size(), from)) {
+        write_all(out.get(), {buffer.data(), n}, to);
+        total += n;
     }
     if (::close(out.release()) != 0)
         write_failed(errno, name, staging);

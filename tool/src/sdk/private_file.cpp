@@ -62,6 +62,18 @@ UniqueFd open_for_reading(const fs::path& path) {
     return UniqueFd(fd);
 }
 
+std::size_t read_some(int fd, char* data, std::size_t size, const fs::path& what) {
+    for (;;) {
+        const ssize_t n = ::read(fd, data, size);
+        if (n >= 0)
+            return static_cast<std::size_t>(n);
+        if (errno != EINTR) {
+            const int err = errno;
+            throw fs_error("cannot read " + what.string() + ": " + errno_text(err));
+        }
+    }
+}
+
 void write_all(int fd, std::string_view bytes, const fs::path& what) {
     const char* data = bytes.data();
     std::size_t left = bytes.size();

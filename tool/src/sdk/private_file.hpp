@@ -44,6 +44,10 @@ UniqueFd create_new_file(const std::filesystem::path& path, mode_t mode = 0600);
 // Opens an existing file for reading. Throws fs_error "cannot read <path>: <why>".
 UniqueFd open_for_reading(const std::filesystem::path& path);
 
+// Reads what is there, up to `size` bytes (0 at the end), retrying EINTR.
+// Throws fs_error "cannot read <what>: <why>".
+std::size_t read_some(int fd, char* data, std::size_t size, const std::filesystem::path& what);
+
 // Writes all of `bytes` to `fd`, retrying short writes and EINTR. Throws
 // fs_error naming `what` ("disk full ..." for ENOSPC/EDQUOT).
 void write_all(int fd, std::string_view bytes, const std::filesystem::path& what);
