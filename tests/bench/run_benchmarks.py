@@ -51,8 +51,8 @@ def parse_args(argv):
     p.add_argument("--only", default=env("only", ",".join(BENCHMARKS)),
                    help="comma-separated subset of " + ", ".join(BENCHMARKS))
     p.add_argument("--tool", default=os.environ.get("VERIFYSDK_EXECUTABLE", build / "verifysdk"))
-    p.add_argument("--extract-bench", default=env("extract_bench",
-                   build / "tests" / "bench" / "verifysdk_extract_bench"))
+    p.add_argument("--extract-bench", default=env("extract_bench"),
+                   help="default: tests/bench/verifysdk_extract_bench of --tool's build folder")
     p.add_argument("--curl", default=env("curl", shutil.which("curl")))
     p.add_argument("--bsdtar", default=env("bsdtar", shutil.which("bsdtar")))
     p.add_argument("--true", default=env("true", shutil.which("true") or "/bin/true"))
@@ -114,7 +114,9 @@ def main(argv):
         sys.exit(f"run_benchmarks: {args.tool} not found; build it: "
                  "cmake --build build/dev --target verifysdk -j1")
     args.tool = str(args.tool)
-    args.extract_bench = str(args.extract_bench) if args.extract_bench else None
+    if not args.extract_bench:  # the same build as the tool, never a stale other one
+        args.extract_bench = Path(args.tool).parent / "tests" / "bench" / "verifysdk_extract_bench"
+    args.extract_bench = str(args.extract_bench)
     args.work_dir = Path(tempfile.mkdtemp(prefix="verifysdk-bench-", dir=scratch_parent(args)))
 
     version = subprocess.run([args.tool, "--version"], capture_output=True, text=True).stdout.strip()

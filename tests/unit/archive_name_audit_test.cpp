@@ -12,6 +12,16 @@ namespace {
 using test::RawZipEntry;
 namespace fs = std::filesystem;
 
+enum class AuditedFormat { Zip, TarGz, Tar };
+
+void audit_archive_names(const fs::path& archive, AuditedFormat format,
+                         const ExtractLimits& limits) {
+    if (format == AuditedFormat::Zip)
+        audit_zip_names(archive, limits);
+    else
+        audit_tar_names(archive, format == AuditedFormat::TarGz, limits);
+}
+
 class ArchiveNameAudit : public ::testing::Test {
   protected:
     test::TempDir tmp;

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <fcntl.h>
 #include <limits>
@@ -19,6 +20,7 @@
 #include <string_view>
 #include <sys/stat.h>
 #include <system_error>
+#include <thread>
 #include <unistd.h>
 #include <unordered_map>
 #include <utility>
@@ -147,12 +149,15 @@ class Extractor {
         }
     }
 
-    void run() {
+    // Returns early, leaving staging incomplete, once `stop` is set.
+    void run(const std::atomic<bool>* stop = nullptr) {
         if (archive_read_open_filename(a_.get(), archive_file_.c_str(), read_block_size) !=
             ARCHIVE_OK)
             corrupt();
         archive_entry* entry = nullptr;
         for (;;) {
+            if (stop != nullptr && stop->load())
+                return;
             const int r = archive_read_next_header(a_.get(), &entry);
             if (r == ARCHIVE_EOF)
                 break;
@@ -384,6 +389,34 @@ class Extractor {
     std::uint64_t bytes_ = 0;
 };
 
+// The tar audit needs a pass of its own over the decompressed stream: it runs
+// on a second thread beside the extraction (which writes only into staging),
+// so that a tar.gz is not inflated twice in a row. Its refusal wins.
+void extract_beside_tar_audit(Extractor& extractor, const fs::path& archive_file, bool gzip,
+                              const ExtractLimits& limits) {
+    std::atomic<bool> refused{false}, extraction_failed{false};
+    std::exception_ptr refusal, failure;
+    std::thread audit([&] {
+        try {
+            audit_tar_names(archive_file, gzip, limits, &extraction_failed);
+        } catch (...) {
+            refusal = std::current_exception();
+            refused = true;
+        }
+    });
+    try {
+        extractor.run(&refused);
+    } catch (...) {
+        failure = std::current_exception();
+        extraction_failed = true;
+    }
+    audit.join();
+    if (refusal)
+        std::rethrow_exception(refusal);
+    if (failure)
+        std::rethrow_exception(failure);
+}
+
 void fresh_staging(const fs::path& staging) {
     std::error_code ec;
     fs::remove_all(staging, ec);
@@ -429,15 +462,15 @@ ExtractResult extract_sdk_archive(const fs::path& archive_file, const fs::path& 
             result.entries = 1;
             return result;
         }
-        // Names libarchive would cut or empty, read from the archive itself.
-        audit_archive_names(archive_file,
-                            kind == Kind::Zip     ? AuditedFormat::Zip
-                            : kind == Kind::TarGz ? AuditedFormat::TarGz
-                                                  : AuditedFormat::Tar,
-                            limits);
         const Utf8Ctype utf8;
         Extractor extractor(archive_file, staging, kind, limits);
-        extractor.run();
+        // Names libarchive would cut or empty, read from the archive itself.
+        if (kind == Kind::Zip) {
+            audit_zip_names(archive_file, limits);
+            extractor.run();
+        } else {
+            extract_beside_tar_audit(extractor, archive_file, kind == Kind::TarGz, limits);
+        }
         result.entries = extractor.entries();
         result.bytes = extractor.bytes();
         return result;

@@ -1,5 +1,5 @@
-// Reads an SDK archive's own structures before libarchive extracts it, to
-// refuse names and types that libarchive would silently change: a NUL byte
+// Reads an SDK archive's own structures, before (zip) or beside (tar) the
+// extraction by libarchive, to refuse names and types that libarchive would silently change: a NUL byte
 // cuts a name short, a failed UTF-8 conversion empties it, and the zip reader
 // turns a FIFO into a regular file. Other unpackers see the original, so such
 // an archive means different things to different readers.
@@ -7,19 +7,16 @@
 
 #include "sdk/archive_extractor.hpp"
 
+#include <atomic>
 #include <filesystem>
 
 namespace verifysdk::sdk {
-
-enum class AuditedFormat { Zip, TarGz, Tar };
 
 // Refusals are verification_error (exit 7) worded like the extractor's
 // (unsafe_entry.hpp). Malformed structures (no end record, offsets outside
 // the file, bad checksums, truncation) end an audit quietly: libarchive's
 // pass reports the corruption. Memory stays bounded whatever the archive's
 // size.
-void audit_archive_names(const std::filesystem::path& archive, AuditedFormat format,
-                         const ExtractLimits& limits);
 
 // Zip (zip_name_audit.cpp): every central directory entry and its local header, located the way
 // libarchive's seekable reader locates them (EOCD, ZIP64 locator, leading
@@ -37,6 +34,8 @@ void audit_zip_names(const std::filesystem::path& archive, const ExtractLimits& 
 // from inside that data, other readers skip it). The pass follows
 // libarchive's framing (no data for links, devices and folders unless pax
 // gives a size; old GNU sparse maps); pax sparse layouts end it quietly.
-void audit_tar_names(const std::filesystem::path& archive, bool gzip, const ExtractLimits& limits);
+// Ends quietly, early, once `give_up` is set (the extraction beside it failed).
+void audit_tar_names(const std::filesystem::path& archive, bool gzip, const ExtractLimits& limits,
+                     const std::atomic<bool>* give_up = nullptr);
 
 } // namespace verifysdk::sdk

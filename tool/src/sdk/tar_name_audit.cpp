@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -27,7 +28,8 @@ constexpr std::int64_t overflow = std::numeric_limits<std::int64_t>::max();
 // The decompressed tar stream, read front to back.
 class TarStream {
   public:
-    TarStream(const std::filesystem::path& file, bool gzip) : fd_(open_for_reading(file)) {
+    TarStream(const std::filesystem::path& file, bool gzip, const std::atomic<bool>* give_up)
+        : fd_(open_for_reading(file)), give_up_(give_up) {
         if (!gzip)
             return;
         a_.reset(archive_read_new());
@@ -42,6 +44,8 @@ class TarStream {
 
     // Exactly `size` bytes, or false (end of stream, damage).
     bool read(char* out, std::size_t size) {
+        if (give_up_ != nullptr && give_up_->load())
+            ok_ = false;
         while (ok_ && size > 0) {
             const ssize_t n =
                 a_ ? archive_read_data(a_.get(), out, size) : ::read(fd_.get(), out, size);
@@ -78,6 +82,7 @@ class TarStream {
         void operator()(archive* a) const { archive_read_free(a); }
     };
     UniqueFd fd_;
+    const std::atomic<bool>* give_up_;
     std::unique_ptr<archive, ArchiveReadFree> a_;
     bool ok_ = true;
 };
@@ -221,8 +226,9 @@ std::string field(const char* h, std::size_t at, std::size_t size) {
 // (no data for links, devices and folders unless pax says so; old GNU
 // sparse maps; a "file" named "x/" is a folder without data): the audit
 // follows them so that it reads the same headers libarchive reads.
-void audit_tar_names(const std::filesystem::path& file, bool gzip, const ExtractLimits& limits) {
-    TarStream in(file, gzip);
+void audit_tar_names(const std::filesystem::path& file, bool gzip, const ExtractLimits& limits,
+                     const std::atomic<bool>* give_up) {
+    TarStream in(file, gzip, give_up);
     std::array<char, block> h{};
     std::vector<char> body;
     std::size_t entries = 0;
