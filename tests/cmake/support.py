@@ -12,13 +12,15 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "emulator"))
+import emulator_process  # noqa: E402
 
 SKIPPED = 77  # exit code that CTest is told means "skipped" (SKIP_RETURN_CODE)
 
@@ -188,45 +190,20 @@ class Emulator:
 
     def start(self):
         os.makedirs(self.serve_dir, exist_ok=True)
-        script = os.path.join(SETTINGS.source_dir, "tests", "emulator", "cloudauth_emulator.py")
-        port_file = os.path.join(self.folder, "port")
-        args = [sys.executable, script, "--port", "0", "--port-file", port_file,
-                "--serve-dir", self.serve_dir, "--generation-delay", self.generation_delay,
+        args = ["--serve-dir", self.serve_dir, "--generation-delay", self.generation_delay,
                 "--log-file", os.path.join(self.folder, "requests.log"),
                 "--oss-bucket", OSS_BUCKET]
         for fault in self.faults:
             args += ["--fault", fault]
-        self.log = open(os.path.join(self.folder, "output.log"), "wb")
-        self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT,
-                                        cwd=self.folder, start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError("the emulator exited with %d:\n%s"
-                                     % (self.process.returncode, self.output()))
-            try:
-                with open(port_file, encoding="utf-8") as handle:
-                    text = handle.read().strip()
-                if text:
-                    self.port = int(text)
-                    break
-            except (OSError, ValueError):
-                pass
-            time.sleep(0.05)
-        else:
-            self.stop()
-            raise AssertionError("the emulator did not start within 30 s")
+        try:
+            self.process, self.port = emulator_process.start(
+                args, os.path.join(self.folder, "port"), os.path.join(self.folder, "output.log"))
+        except RuntimeError as failure:
+            raise AssertionError(str(failure)) from None
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
         if self.process:
-            self.log.close()
+            emulator_process.stop(self.process)
         self.process = None
 
     def output(self):

@@ -25,7 +25,8 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_ROOT = os.path.dirname(os.path.dirname(HERE))
 EXAMPLE = os.path.join(SOURCE_ROOT, "examples", "android-app")
-EMULATOR = os.path.join(SOURCE_ROOT, "tests", "emulator", "cloudauth_emulator.py")
+sys.path.insert(0, os.path.join(SOURCE_ROOT, "tests", "emulator"))
+import emulator_process  # noqa: E402
 SKIP = 77
 
 # Short Gradle runs spend most of their CPU in the JIT: C1 only and the serial collector
@@ -64,46 +65,21 @@ class Emulator:
 
     def __enter__(self):
         os.makedirs(self.serve_dir, exist_ok=True)
-        port_file = os.path.join(self.work, "emulator.port")
-        if os.path.exists(port_file):
-            os.remove(port_file)
-        command = [sys.executable, EMULATOR, "--port", "0", "--port-file", port_file,
-                   "--serve-dir", self.serve_dir, "--generation-delay", "0.5",
+        command = ["--serve-dir", self.serve_dir, "--generation-delay", "0.5",
                    "--log-file", os.path.join(self.work, "emulator.log")]
         for fault in self.faults:
             command += ["--fault", fault]
         command += self.extra_args
-        self.stderr = open(os.path.join(self.work, "emulator.stderr"), "w")
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
-                                        stdout=self.stderr, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise Failure("the emulator exited early; see "
-                              + os.path.join(self.work, "emulator.stderr"))
-            try:
-                with open(port_file) as f:
-                    text = f.read().strip()
-                if text:
-                    self.port = int(text)
-                    break
-            except (OSError, ValueError):
-                pass
-            time.sleep(0.05)
-        if self.port is None:
-            self.__exit__(None, None, None)
-            raise Failure("the emulator did not write its port within 30 s")
+        try:
+            self.process, self.port = emulator_process.start(
+                command, os.path.join(self.work, "emulator.port"),
+                os.path.join(self.work, "emulator.stderr"))
+        except RuntimeError as failure:
+            raise Failure(str(failure)) from None
         return self
 
     def __exit__(self, *exc):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.stderr.close()
+        emulator_process.stop(self.process)
 
     @property
     def endpoint(self):

@@ -4,18 +4,17 @@ verifysdk against it, build small apps. Standard library only."""
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 import urllib.request
 import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-EMULATOR = HERE.parent / "emulator" / "cloudauth_emulator.py"
+sys.path.insert(0, str(HERE.parent / "emulator"))
+import emulator_process  # noqa: E402
 TOOL = os.environ.get("VERIFYSDK_EXECUTABLE", str(HERE.parents[1] / "build" / "dev" / "verifysdk"))
 CERTS = Path(os.environ.get("VERIFYSDK_TEST_CERTS", HERE.parents[1] / "build" / "test-certs"))
 
@@ -30,26 +29,17 @@ class Emulator:
         self.workdir = Path(workdir)
         self.serve_dir = self.workdir / "serve"
         self.serve_dir.mkdir(parents=True, exist_ok=True)
-        port_file = self.workdir / "emulator.port"
-        command = [sys.executable, str(EMULATOR), "--port", "0", "--port-file", str(port_file),
-                   "--serve-dir", str(self.serve_dir), "--log-file", str(self.workdir / "emulator.log")]
+        command = ["--serve-dir", self.serve_dir, "--log-file", self.workdir / "emulator.log"]
         for entry in credentials or [f"{KEY_ID}:{SECRET}"]:
             command += ["--credentials", entry]
         self.scheme = "http"
         if tls:
             self.scheme = "https"
-            command += ["--tls-cert", str(CERTS / "server.pem"), "--tls-key", str(CERTS / "server.key"),
-                        "--app-ca-file", str(CERTS / "ca.pem")]
+            command += ["--tls-cert", CERTS / "server.pem", "--tls-key", CERTS / "server.key",
+                        "--app-ca-file", CERTS / "ca.pem"]
         command += list(args)
-        with open(self.workdir / "emulator.stderr", "wb") as stderr:
-            self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
-        deadline = time.monotonic() + 20
-        while not port_file.exists():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("emulator did not start: " +
-                                   (self.workdir / "emulator.stderr").read_text())
-            time.sleep(0.02)
-        self.port = int(port_file.read_text())
+        self.process, self.port = emulator_process.start(
+            command, self.workdir / "emulator.port", self.workdir / "emulator.stderr")
         host = "localhost" if tls else "127.0.0.1"
         self.endpoint = f"{self.scheme}://{host}:{self.port}"
 
@@ -71,13 +61,7 @@ class Emulator:
         return self._admin("/_emulator/log")
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        emulator_process.stop(self.process)
 
 
 def make_apk(path, marker="1"):
