@@ -15,57 +15,58 @@
 
 namespace verifysdk::crypto {
 
-struct Sha256::Impl {
+namespace {
+
+// One OpenSSL digest context: what Sha256 and Md5 share.
+struct EvpDigest {
+    EvpDigest(const EVP_MD* md, const char* algorithm) : name(algorithm) {
+        if (ctx == nullptr || EVP_DigestInit_ex(ctx, md, nullptr) != 1)
+            throw std::runtime_error(std::string("OpenSSL: cannot initialise ") + name);
+    }
+    ~EvpDigest() { EVP_MD_CTX_free(ctx); }
+    EvpDigest(const EvpDigest&) = delete;
+    EvpDigest& operator=(const EvpDigest&) = delete;
+
+    void update(const void* data, std::size_t size) {
+        if (size != 0 && EVP_DigestUpdate(ctx, data, size) != 1)
+            throw std::runtime_error(std::string("OpenSSL: ") + name + " update failed");
+    }
+    // The raw digest bytes.
+    std::string finish() {
+        std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+        unsigned int length = 0;
+        if (EVP_DigestFinal_ex(ctx, out.data(), &length) != 1)
+            throw std::runtime_error(std::string("OpenSSL: ") + name + " final failed");
+        return {reinterpret_cast<const char*>(out.data()), length};
+    }
+
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    ~Impl() { EVP_MD_CTX_free(ctx); }
+    const char* name;
 };
 
-Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
-    if (impl_->ctx == nullptr || EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1)
-        throw std::runtime_error("OpenSSL: cannot initialise SHA-256");
-}
+} // namespace
+
+struct Sha256::Impl : EvpDigest {
+    Impl() : EvpDigest(EVP_sha256(), "SHA-256") {}
+};
+
+Sha256::Sha256() : impl_(std::make_unique<Impl>()) {}
 Sha256::~Sha256() = default;
 Sha256::Sha256(Sha256&&) noexcept = default;
 Sha256& Sha256::operator=(Sha256&&) noexcept = default;
+void Sha256::update(const void* data, std::size_t size) { impl_->update(data, size); }
+std::string Sha256::hex_digest() { return hex_encode(impl_->finish()); }
 
-void Sha256::update(const void* data, std::size_t size) {
-    if (size != 0 && EVP_DigestUpdate(impl_->ctx, data, size) != 1)
-        throw std::runtime_error("OpenSSL: SHA-256 update failed");
-}
-
-std::string Sha256::hex_digest() {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-    unsigned int length = 0;
-    if (EVP_DigestFinal_ex(impl_->ctx, out.data(), &length) != 1)
-        throw std::runtime_error("OpenSSL: SHA-256 final failed");
-    return hex_encode({reinterpret_cast<const char*>(out.data()), length});
-}
-
-struct Md5::Impl {
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    ~Impl() { EVP_MD_CTX_free(ctx); }
+struct Md5::Impl : EvpDigest {
+    Impl() : EvpDigest(EVP_md5(), "MD5") {}
 };
 
-Md5::Md5() : impl_(std::make_unique<Impl>()) {
-    if (impl_->ctx == nullptr || EVP_DigestInit_ex(impl_->ctx, EVP_md5(), nullptr) != 1)
-        throw std::runtime_error("OpenSSL: cannot initialise MD5");
-}
+Md5::Md5() : impl_(std::make_unique<Impl>()) {}
 Md5::~Md5() = default;
 Md5::Md5(Md5&&) noexcept = default;
 Md5& Md5::operator=(Md5&&) noexcept = default;
-
-void Md5::update(const void* data, std::size_t size) {
-    if (size != 0 && EVP_DigestUpdate(impl_->ctx, data, size) != 1)
-        throw std::runtime_error("OpenSSL: MD5 update failed");
-}
-
-std::string Md5::digest() {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-    unsigned int length = 0;
-    if (EVP_DigestFinal_ex(impl_->ctx, out.data(), &length) != 1)
-        throw std::runtime_error("OpenSSL: MD5 final failed");
-    return {reinterpret_cast<const char*>(out.data()), length};
-}
+void Md5::update(const void* data, std::size_t size) { impl_->update(data, size); }
+std::string Md5::digest() { return impl_->finish(); }
 
 std::string md5(std::string_view data) {
     Md5 hash;
