@@ -1,11 +1,11 @@
 #include "api/response_reader.hpp"
 
+#include "ascii.hpp"
 #include "net/network_error.hpp"
 
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
-#include <cctype>
 
 namespace verifysdk::api {
 
@@ -63,9 +63,7 @@ bool looks_like_html(const std::string& body) {
     const auto start = body.find_first_not_of(" \t\r\n");
     if (start == std::string::npos)
         return false;
-    std::string head = body.substr(start, 15);
-    for (auto& c : head)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string head = ascii_lower(body.substr(start, 15));
     return head.rfind("<!doctype html", 0) == 0 || head.rfind("<html", 0) == 0;
 }
 

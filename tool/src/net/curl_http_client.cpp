@@ -1,5 +1,6 @@
 #include "net/curl_http_client.hpp"
 
+#include "ascii.hpp"
 #include "error.hpp"
 #include "interrupt.hpp"
 #include "net/network_error.hpp"
@@ -11,7 +12,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -22,12 +22,6 @@
 namespace verifysdk::net {
 
 namespace {
-
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
 
 bool is_redirect(long status) {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -76,7 +70,7 @@ extern "C" size_t on_header_line(char* data, size_t size, size_t count, void* us
     if (colon != std::string::npos) {
         std::string value = line.substr(colon + 1);
         value.erase(0, value.find_first_not_of(" \t"));
-        transfer->response.headers[lower(line.substr(0, colon))] = value;
+        transfer->response.headers[ascii_lower(line.substr(0, colon))] = value;
     }
     return size * count;
 }
@@ -355,7 +349,7 @@ HttpResponse CurlHttpClient::download(const DownloadRequest& request, DownloadSi
             curl_easy_getinfo(handle, CURLINFO_REDIRECT_URL, &location) == CURLE_OK &&
             location != nullptr) {
             const std::string next = location;
-            const std::string scheme = lower(next.substr(0, next.find(':')));
+            const std::string scheme = ascii_lower(next.substr(0, next.find(':')));
             // Never from https down to http, never to any other scheme.
             if (scheme != "https" && (https_only || scheme != "http"))
                 throw NetworkError("cannot use the address: the download was redirected to a " +

@@ -1,5 +1,6 @@
 #include "net/endpoint.hpp"
 
+#include "ascii.hpp"
 #include "error.hpp"
 #include "net/curl_url.hpp"
 
@@ -7,7 +8,6 @@
 #include <curl/curl.h>
 #include <netinet/in.h>
 
-#include <cctype>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -17,9 +17,7 @@ namespace verifysdk::net {
 bool is_loopback_host(const std::string& raw_host) {
     // Host names compare without case and without a trailing dot; IPv6 comes
     // with or without brackets.
-    std::string host;
-    for (char c : raw_host)
-        host += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string host = ascii_lower(raw_host);
     if (host.size() > 1 && host.front() == '[' && host.back() == ']')
         host = host.substr(1, host.size() - 2);
     while (!host.empty() && host.back() == '.')

@@ -1,5 +1,6 @@
 #include "oss/app_uploader.hpp"
 
+#include "ascii.hpp"
 #include "crypto/digest.hpp"
 #include "error.hpp"
 #include "interrupt.hpp"
@@ -7,6 +8,7 @@
 #include "oss/oss_error.hpp"
 #include "oss/oss_signer.hpp"
 #include "sdk/file_version.hpp"
+#include "sdk/progress_reporter.hpp"
 
 #include <pugixml.hpp>
 
@@ -34,12 +36,6 @@ namespace fs = std::filesystem;
 constexpr std::uint64_t max_parts = 10'000;         // OSS's limit
 constexpr std::uint64_t min_part_size = 100 * 1024; // OSS's smallest part but the last
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
 std::string header(const net::HttpResponse& response, const char* name) {
     auto it = response.headers.find(name);
     return it == response.headers.end() ? std::string() : it->second;
@@ -51,26 +47,12 @@ std::string etag_value(std::string etag) {
         etag.erase(0, 2);
     if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"')
         etag = etag.substr(1, etag.size() - 2);
-    return lower(etag);
+    return ascii_lower(etag);
 }
 
 bool is_md5_hex(const std::string& text) {
     return text.size() == 32 &&
            std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isxdigit(c); });
-}
-
-// 276 B, 1.5 KiB, 8.0 MiB, 1.0 GiB
-std::string size_text(std::uint64_t bytes) {
-    const char* units[] = {"B", "KiB", "MiB", "GiB"};
-    double value = static_cast<double>(bytes);
-    int unit = 0;
-    while (value >= 1024 && unit < 3) {
-        value /= 1024;
-        ++unit;
-    }
-    char out[32];
-    std::snprintf(out, sizeof out, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
-    return out;
 }
 
 std::string seconds_text(std::chrono::milliseconds delay) {
@@ -255,7 +237,7 @@ std::optional<AppUploader::Existing> AppUploader::head() {
     Existing existing;
     existing.size = std::strtoull(header(response, "content-length").c_str(), nullptr, 10);
     existing.etag = etag_value(header(response, "etag"));
-    existing.sha256 = lower(header(response, sha256_meta_header));
+    existing.sha256 = ascii_lower(header(response, sha256_meta_header));
     return existing;
 }
 
@@ -263,7 +245,7 @@ bool AppUploader::same_content(const Existing& existing, const fs::path& app_fil
                                std::uint64_t size, const std::string& app_sha256) {
     if (existing.size != size)
         return false;
-    if (!app_sha256.empty() && existing.sha256 == lower(app_sha256))
+    if (!app_sha256.empty() && existing.sha256 == ascii_lower(app_sha256))
         return true;
     // A single-PUT object's ETag is the MD5 of its content.
     return is_md5_hex(existing.etag) &&
@@ -278,8 +260,8 @@ void AppUploader::put_whole(const fs::path& app_file, std::uint64_t size,
     request.content_type = settings_.content_type;
     request.content_md5 = crypto::base64_encode(md5);
     if (!app_sha256.empty())
-        request.oss_headers.emplace_back(sha256_meta_header, lower(app_sha256));
-    log_.info("uploading " + app_file.filename().string() + " (" + size_text(size) + ") to " +
+        request.oss_headers.emplace_back(sha256_meta_header, ascii_lower(app_sha256));
+    log_.info("uploading " + app_file.filename().string() + " (" + sdk::human_bytes(size) + ") to " +
               object_.display());
     Retrier retrier(settings_.retry, hooks_, log_,
                     {"uploading " + app_file.filename().string() + " to " + object_.display(),
@@ -310,7 +292,7 @@ std::string AppUploader::initiate(const std::string& app_sha256, int& retries) {
     request.sub_resources = {{"uploads", std::nullopt}};
     request.content_type = settings_.content_type;
     if (!app_sha256.empty())
-        request.oss_headers.emplace_back(sha256_meta_header, lower(app_sha256));
+        request.oss_headers.emplace_back(sha256_meta_header, ascii_lower(app_sha256));
     Retrier retrier(settings_.retry, hooks_, log_,
                     {"starting a multipart upload to " + object_.display(), object_.bucket,
                      object_.endpoint_display(), credentials_.access_key_id});
@@ -398,9 +380,9 @@ void AppUploader::put_in_parts(const fs::path& app_file, std::uint64_t size,
     const std::uint64_t parts = (size + part_size - 1) / part_size;
     const int workers = static_cast<int>(
         std::min<std::uint64_t>(parts, static_cast<std::uint64_t>(std::max(settings_.workers, 1))));
-    log_.info("uploading " + app_file.filename().string() + " (" + size_text(size) + ") to " +
+    log_.info("uploading " + app_file.filename().string() + " (" + sdk::human_bytes(size) + ") to " +
               object_.display() + " in " + std::to_string(parts) + " parts of " +
-              size_text(part_size) + ", " + std::to_string(workers) + " at a time");
+              sdk::human_bytes(part_size) + ", " + std::to_string(workers) + " at a time");
 
     const auto version = sdk::file_version(app_file);
     const std::string upload_id = initiate(app_sha256, result.retries);
@@ -555,7 +537,7 @@ void AppUploader::complete(const std::string& upload_id, const std::vector<std::
     if (lost_answer) {
         const auto existing = head();
         if (!existing || existing->size != size ||
-            (!app_sha256.empty() && existing->sha256 != lower(app_sha256)))
+            (!app_sha256.empty() && existing->sha256 != ascii_lower(app_sha256)))
             throw Error(ExitCode::Service,
                         "the multipart upload to " + object_.display() +
                             " vanished before it completed",

@@ -1,10 +1,10 @@
 #include "oss/oss_signer.hpp"
 
+#include "ascii.hpp"
 #include "api/percent_encoding.hpp"
 #include "crypto/digest.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -12,12 +12,6 @@
 namespace verifysdk::oss {
 
 namespace {
-
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
 
 std::string trim(const std::string& text) {
     const auto first = text.find_first_not_of(" \t");
@@ -62,7 +56,7 @@ std::string canonical_resource(const std::string& bucket_and_key,
 std::string canonical_oss_headers(const std::vector<std::pair<std::string, std::string>>& headers) {
     std::map<std::string, std::string> sorted;
     for (const auto& [name, value] : headers) {
-        const std::string key = lower(trim(name));
+        const std::string key = ascii_lower(trim(name));
         if (key.rfind("x-oss-", 0) != 0)
             continue;
         auto [it, inserted] = sorted.emplace(key, trim(value));

@@ -1,5 +1,6 @@
 #include "sdk/app_publisher.hpp"
 
+#include "ascii.hpp"
 #include "api/percent_encoding.hpp"
 #include "error.hpp"
 #include "net/curl_http_client.hpp"
@@ -8,8 +9,6 @@
 #include "oss/oss_signer.hpp"
 #include "sdk/url_redaction.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <mutex>
 
@@ -20,9 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string content_type_for(const fs::path& app_file) {
-    std::string extension = app_file.extension().string();
-    std::transform(extension.begin(), extension.end(), extension.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string extension = ascii_lower(app_file.extension().string());
     return extension == ".apk" ? "application/vnd.android.package-archive"
                                : "application/octet-stream";
 }
