@@ -460,6 +460,9 @@ TEST_F(Uploader, PartThatKeepsArrivingAlteredAbortsTheUpload) {
     const auto caught = test::catch_error([&] { upload(file); });
     EXPECT_EQ(caught.code, ExitCode::Network);
     EXPECT_THAT(caught.message, HasSubstr("part 2 of 4 arrived altered"));
+    const std::string part2 = test::read_file(file).substr(128 * 1024, 128 * 1024);
+    EXPECT_THAT(caught.message,
+                HasSubstr("the bytes sent have MD5 " + crypto::hex_encode(crypto::md5(part2))));
     EXPECT_THAT(caught.message, HasSubstr("after 3 attempts"));
     EXPECT_EQ(oss.count("DELETE", "uploadId"), 1);
     EXPECT_TRUE(oss.open_uploads.empty());

@@ -82,6 +82,7 @@ class SentMd5 final : public net::UploadObserver {
 public:
     void restart() override { md5_ = crypto::Md5(); }
     void on_sent(const char* data, std::size_t size) override { md5_.update(data, size); }
+    // Once: the digest finishes the hash.
     std::string hex() { return crypto::hex_encode(md5_.digest()); }
 
 private:
@@ -428,12 +429,14 @@ void AppUploader::put_in_parts(const fs::path& app_file, std::uint64_t size,
                     SentMd5 sent;
                     net::HttpResponse answer =
                         client.upload(signed_request, app_file, offset, length, &sent);
+                    if (oss_error_in(answer))
+                        return answer;
                     // A part that arrived altered is sent again, like one that was lost.
-                    if (const std::string etag = header(answer, "etag");
-                        !oss_error_in(answer) && etag_value(etag) != sent.hex())
+                    const std::string etag = header(answer, "etag"), sent_md5 = sent.hex();
+                    if (etag_value(etag) != sent_md5)
                         throw net::NetworkError(
                             label + " arrived altered: OSS stored it with ETag " + etag +
-                                ", but the bytes sent have MD5 " + sent.hex(),
+                                ", but the bytes sent have MD5 " + sent_md5,
                             true,
                             "something between this machine and OSS alters uploads; check "
                             "any proxy, then run again");
